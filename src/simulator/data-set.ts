@@ -1,0 +1,307 @@
+/**
+ * The simulated Devin tenant: members plus per-(user, day) consumption and PR counts.
+ *
+ * Cells are derived on demand from (seed, user index, day) and never stored; only mutations
+ * (overrides) are kept. History starts at `firstDay` (fixed at construction from the clock) and
+ * ends at today, which follows the clock, so advancing a test clock adds days without changing
+ * any existing one.
+ */
+import { dayOfMillis, dayStartSeconds } from '../devin/billing-day.js';
+import { daysToVisit, toCents } from './day-range.js';
+import { freezeMember, generateMember } from './member-generator.js';
+import {
+  addPrCounts,
+  completePrCounts,
+  generatedConsumption,
+  generatedPrCounts,
+  ZERO_PR_COUNTS,
+} from './usage-generator.js';
+import type {
+  ConsumptionRow,
+  ConsumptionValue,
+  NewMember,
+  PrCounts,
+  SimulatedMember,
+  SimulatorData,
+} from './types.js';
+
+export interface DataSetOptions {
+  seed: number;
+  members: number;
+  days: number;
+  orgs: readonly string[];
+  now: () => number;
+}
+
+/** Summed consumption of many users on one day, in cents (null review = no user had a review figure). */
+interface CentsRow {
+  acus: number;
+  devin: number;
+  cascade: number;
+  terminal: number;
+  review: number | null;
+}
+
+export class SimulatedDataSet implements SimulatorData {
+  readonly #seed: number;
+  readonly #orgs: readonly string[];
+  readonly #now: () => number;
+  readonly #firstDay: number;
+  readonly #initialMembers: number;
+
+  #memberList: SimulatedMember[] | undefined;
+  #byId = new Map<string, SimulatedMember>();
+  #nextIndex: number;
+  /** Bumped on every mutation; caches remember the version they were built for. */
+  #version = 0;
+
+  readonly #consumptionOverrides = new Map<string, Map<number, ConsumptionValue | null>>();
+  readonly #prOverrides = new Map<string, Map<number, PrCounts>>();
+  readonly #consumptionOverrideDays = new Set<number>();
+  readonly #prOverrideDays = new Set<number>();
+
+  #cacheVersion = -1;
+  readonly #scopeMembersCache = new Map<string, SimulatedMember[]>();
+  readonly #dayConsumptionCache = new Map<string, CentsRow | null>();
+  readonly #dayPrCache = new Map<string, PrCounts>();
+
+  constructor(options: DataSetOptions) {
+    this.#seed = options.seed;
+    this.#orgs = options.orgs;
+    this.#now = options.now;
+    this.#initialMembers = options.members;
+    this.#nextIndex = options.members;
+    this.#firstDay = dayOfMillis(options.now()) - options.days + 1;
+  }
+
+  get orgs(): readonly string[] {
+    return this.#orgs;
+  }
+
+  today(): number {
+    return dayOfMillis(this.#now());
+  }
+
+  firstDay(): number {
+    return this.#firstDay;
+  }
+
+  /** Members are generated on first use, not at start-up (cheap, but start-up must be instant). */
+  #all(): SimulatedMember[] {
+    if (this.#memberList === undefined) {
+      const list: SimulatedMember[] = [];
+      for (let index = 0; index < this.#initialMembers; index++) {
+        const member = generateMember(this.#seed, index, this.#orgs);
+        list.push(member);
+        this.#byId.set(member.user_id, member);
+      }
+      this.#memberList = list;
+    }
+    return this.#memberList;
+  }
+
+  #freshCaches(): void {
+    if (this.#cacheVersion === this.#version) return;
+    this.#scopeMembersCache.clear();
+    this.#dayConsumptionCache.clear();
+    this.#dayPrCache.clear();
+    this.#cacheVersion = this.#version;
+  }
+
+  members(scopeOrgId?: string | null): SimulatedMember[] {
+    this.#freshCaches();
+    const cacheKey = scopeOrgId ?? '';
+    let cached = this.#scopeMembersCache.get(cacheKey);
+    if (cached === undefined) {
+      const all = this.#all();
+      cached = scopeOrgId == null ? all.slice() : all.filter((member) => member.org_ids.includes(scopeOrgId));
+      this.#scopeMembersCache.set(cacheKey, cached);
+    }
+    return cached.slice();
+  }
+
+  member(userId: string): SimulatedMember | undefined {
+    this.#all();
+    return this.#byId.get(userId);
+  }
+
+  #requireMember(userId: string): SimulatedMember {
+    const member = this.member(userId);
+    if (member === undefined) throw new Error(`simulator: no member with user_id ${JSON.stringify(userId)}`);
+    return member;
+  }
+
+  #inHistory(day: number): boolean {
+    return day >= this.#firstDay && day <= this.today();
+  }
+
+  #consumptionCell(member: SimulatedMember, day: number): ConsumptionValue | null {
+    const overrides = this.#consumptionOverrides.get(member.user_id);
+    if (overrides?.has(day)) return overrides.get(day) ?? null;
+    if (!member.consumes || !this.#inHistory(day)) return null;
+    return generatedConsumption(this.#seed, member.index, day);
+  }
+
+  #prCell(member: SimulatedMember, day: number): Readonly<PrCounts> | null {
+    const override = this.#prOverrides.get(member.user_id)?.get(day);
+    if (override !== undefined) return override;
+    if (!member.consumes || !this.#inHistory(day)) return null;
+    return generatedPrCounts(this.#seed, member.index, day);
+  }
+
+  consumptionRows(userId: string, fromDay: number, toDay: number, orgId?: string | null): ConsumptionRow[] {
+    const member = this.member(userId);
+    if (member === undefined) return [];
+    if (orgId != null && member.home_org_id !== orgId) return [];
+    const overrideDays = this.#consumptionOverrides.get(userId)?.keys() ?? [];
+    const rows: ConsumptionRow[] = [];
+    for (const day of daysToVisit(fromDay, toDay, this.#firstDay, this.today(), overrideDays)) {
+      const cell = this.#consumptionCell(member, day);
+      if (cell !== null) {
+        rows.push({ date: dayStartSeconds(day), acus: cell.acus, acus_by_product: { ...cell.acus_by_product } });
+      }
+    }
+    return rows;
+  }
+
+  /** Users whose consumption and PRs count for the scope: everyone, or those whose home is the org. */
+  #attributedMembers(orgId: string | null | undefined): SimulatedMember[] {
+    const all = this.members(orgId ?? null);
+    return orgId == null ? all : all.filter((member) => member.home_org_id === orgId);
+  }
+
+  /** Whole-scope consumption per day (the `/consumption/daily` endpoints without a user). */
+  scopeConsumptionRows(fromDay: number, toDay: number, orgId?: string | null): ConsumptionRow[] {
+    this.#freshCaches();
+    const today = this.today();
+    const rows: ConsumptionRow[] = [];
+    for (const day of daysToVisit(fromDay, toDay, this.#firstDay, today, this.#consumptionOverrideDays)) {
+      const cacheKey = `${orgId ?? ''}\u0000${day}`;
+      let sum = this.#dayConsumptionCache.get(cacheKey);
+      if (sum === undefined) {
+        sum = this.#sumConsumptionOfDay(day, orgId);
+        if (day <= today) this.#dayConsumptionCache.set(cacheKey, sum);
+      }
+      if (sum !== null) {
+        rows.push({
+          date: dayStartSeconds(day),
+          acus: sum.acus / 100,
+          acus_by_product: {
+            devin: sum.devin / 100,
+            cascade: sum.cascade / 100,
+            terminal: sum.terminal / 100,
+            review: sum.review === null ? null : sum.review / 100,
+          },
+        });
+      }
+    }
+    return rows;
+  }
+
+  #sumConsumptionOfDay(day: number, orgId: string | null | undefined): CentsRow | null {
+    let sum: CentsRow | null = null;
+    for (const member of this.#attributedMembers(orgId)) {
+      const cell = this.#consumptionCell(member, day);
+      if (cell === null) continue;
+      sum ??= { acus: 0, devin: 0, cascade: 0, terminal: 0, review: null };
+      sum.acus += toCents(cell.acus);
+      sum.devin += toCents(cell.acus_by_product.devin);
+      sum.cascade += toCents(cell.acus_by_product.cascade);
+      sum.terminal += toCents(cell.acus_by_product.terminal);
+      if (cell.acus_by_product.review !== null) sum.review = (sum.review ?? 0) + toCents(cell.acus_by_product.review);
+    }
+    return sum;
+  }
+
+  prCounts(userIds: string[] | null, fromDay: number, toDay: number, orgId?: string | null): PrCounts {
+    const total = { ...ZERO_PR_COUNTS };
+    const today = this.today();
+    const days = daysToVisit(fromDay, toDay, this.#firstDay, today, this.#prOverrideDays);
+    if (userIds === null) {
+      for (const day of days) addPrCounts(total, this.#scopeDayPrCounts(day, orgId, today));
+      return total;
+    }
+    for (const userId of new Set(userIds)) {
+      const member = this.member(userId);
+      if (member === undefined || (orgId != null && member.home_org_id !== orgId)) continue;
+      for (const day of days) {
+        const cell = this.#prCell(member, day);
+        if (cell !== null) addPrCounts(total, cell);
+      }
+    }
+    return total;
+  }
+
+  #scopeDayPrCounts(day: number, orgId: string | null | undefined, today: number): PrCounts {
+    this.#freshCaches();
+    const cacheKey = `${orgId ?? ''}\u0000${day}`;
+    const cached = this.#dayPrCache.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const sum = { ...ZERO_PR_COUNTS };
+    for (const member of this.#attributedMembers(orgId)) {
+      const cell = this.#prCell(member, day);
+      if (cell !== null) addPrCounts(sum, cell);
+    }
+    if (day <= today) this.#dayPrCache.set(cacheKey, sum);
+    return sum;
+  }
+
+  setConsumption(userId: string, day: number, row: ConsumptionValue | null): void {
+    this.#requireMember(userId);
+    let overrides = this.#consumptionOverrides.get(userId);
+    if (overrides === undefined) {
+      overrides = new Map();
+      this.#consumptionOverrides.set(userId, overrides);
+    }
+    overrides.set(day, row === null ? null : { acus: row.acus, acus_by_product: { ...row.acus_by_product } });
+    this.#consumptionOverrideDays.add(day);
+    this.#version++;
+  }
+
+  setPrCounts(userId: string, day: number, counts: Partial<PrCounts>): void {
+    this.#requireMember(userId);
+    let overrides = this.#prOverrides.get(userId);
+    if (overrides === undefined) {
+      overrides = new Map();
+      this.#prOverrides.set(userId, overrides);
+    }
+    overrides.set(day, completePrCounts(counts));
+    this.#prOverrideDays.add(day);
+    this.#version++;
+  }
+
+  addMember(input: NewMember): SimulatedMember {
+    if (input.user_id === '') throw new Error('simulator: user_id must not be empty');
+    if (this.member(input.user_id) !== undefined) {
+      throw new Error(`simulator: member ${JSON.stringify(input.user_id)} already exists`);
+    }
+    const home = input.home_org_id ?? this.#orgs[0]!;
+    const orgIds = [home, ...(input.org_ids ?? []).filter((orgId) => orgId !== home)];
+    const orgRoleIds: Record<string, string> = {};
+    for (const orgId of orgIds) orgRoleIds[orgId] = input.org_role_ids?.[orgId] ?? 'org_member';
+    const member: SimulatedMember = freezeMember({
+      index: this.#nextIndex++,
+      user_id: input.user_id,
+      email: input.email ?? null,
+      name: input.name ?? null,
+      home_org_id: home,
+      org_ids: orgIds,
+      listing: input.listing ?? 'direct',
+      enterprise_role_id: input.enterprise_role_id ?? 'account_member',
+      org_role_ids: orgRoleIds,
+      consumes: input.consumes ?? true,
+    });
+    this.#all().push(member);
+    this.#byId.set(member.user_id, member);
+    this.#version++;
+    return member;
+  }
+
+  removeMember(userId: string): void {
+    const member = this.#requireMember(userId);
+    const list = this.#all();
+    list.splice(list.indexOf(member), 1);
+    this.#byId.delete(userId);
+    this.#version++;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The simulated Devin API v3 (loopback HTTP), shipped with the package for tests, benchmarks and
+ * the demo. See SPEC §12.
+ */
+export { startSimulator, SIMULATOR_HOST } from './server.js';
+export {
+  DEFAULT_KEYS,
+  DEFAULT_ORGS,
+  EMPTY_ORG_ID,
+  KEY_ENTERPRISE,
+  KEY_ORG,
+  KEY_ORG_BETA,
+  KEY_ENT_NO_METRICS,
+  KEY_ENT_NO_BILLING,
+  KEY_ENT_ONLY_MEMBERS,
+  KEY_ORG_NO_MEMBERS,
+  KEY_SELF_FORBIDDEN,
+  KEY_ORG_EMPTY,
+  PERMISSION_NAMES,
+  defaultKeys,
+} from './keys.js';
+export { EDGE_USER_IDS, UNICODE_NAMES } from './member-generator.js';
+export { OTHER_HOST_URL } from './fault-responses.js';
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './endpoints/members.js';
+export type {
+  AcusByProduct,
+  ConsumptionRecord,
+  ConsumptionRow,
+  ConsumptionValue,
+  FaultKind,
+  FaultRule,
+  GroundTruth,
+  GroundTruthQuery,
+  IdpRoleAssignment,
+  MemberListing,
+  MemberRecord,
+  NewMember,
+  PermissionGroup,
+  PrCounts,
+  PrMetricsRecord,
+  RateLimitOptions,
+  RequestLogEntry,
+  RetryAfterMode,
+  Role,
+  RoleAssignment,
+  SimulatedMember,
+  Simulator,
+  SimulatorData,
+  SimulatorKey,
+  SimulatorOptions,
+} from './types.js';

@@ -1,0 +1,56 @@
+/**
+ * The simulator's default service-user credentials: one per permission situation the connector
+ * must handle. The key string is the bearer token.
+ */
+import type { PermissionGroup, SimulatorKey } from './types.js';
+
+export const DEFAULT_ORGS: readonly string[] = ['org-sim-alpha', 'org-sim-beta'];
+/** The org of KEY_ORG_EMPTY: it has no members at all. */
+export const EMPTY_ORG_ID = 'org-sim-empty';
+
+export const KEY_ENTERPRISE = 'cog_sim_enterprise';
+export const KEY_ORG = 'cog_sim_org';
+export const KEY_ORG_BETA = 'cog_sim_org_beta';
+export const KEY_ENT_NO_METRICS = 'cog_sim_ent_no_metrics';
+export const KEY_ENT_NO_BILLING = 'cog_sim_ent_no_billing';
+export const KEY_ENT_ONLY_MEMBERS = 'cog_sim_ent_only_members';
+export const KEY_ORG_NO_MEMBERS = 'cog_sim_org_no_members';
+export const KEY_SELF_FORBIDDEN = 'cog_sim_self_forbidden';
+export const KEY_ORG_EMPTY = 'cog_sim_org_empty';
+
+/** The default key table for a given org list (organization keys point at orgs[0] / orgs[1]). */
+export function defaultKeys(orgs: readonly string[]): Record<string, SimulatorKey> {
+  const first = orgs[0] ?? DEFAULT_ORGS[0]!;
+  const second = orgs[1] ?? first;
+  return {
+    [KEY_ENTERPRISE]: { scope: 'enterprise', permissions: 'all' },
+    [KEY_ORG]: { scope: 'organization', orgId: first, permissions: 'all' },
+    [KEY_ORG_BETA]: { scope: 'organization', orgId: second, permissions: 'all' },
+    [KEY_ENT_NO_METRICS]: { scope: 'enterprise', permissions: ['membership', 'consumption'] },
+    [KEY_ENT_NO_BILLING]: { scope: 'enterprise', permissions: ['membership', 'metrics'] },
+    [KEY_ENT_ONLY_MEMBERS]: { scope: 'enterprise', permissions: ['membership'] },
+    [KEY_ORG_NO_MEMBERS]: { scope: 'organization', orgId: first, permissions: ['consumption', 'metrics'] },
+    [KEY_SELF_FORBIDDEN]: { scope: 'enterprise', permissions: 'all', selfStatus: 403 },
+    [KEY_ORG_EMPTY]: { scope: 'organization', orgId: EMPTY_ORG_ID, permissions: 'all' },
+  };
+}
+
+export const DEFAULT_KEYS: Readonly<Record<string, SimulatorKey>> = Object.freeze(defaultKeys(DEFAULT_ORGS));
+
+export function hasPermission(key: SimulatorKey, permission: PermissionGroup): boolean {
+  return key.permissions === 'all' || key.permissions.includes(permission);
+}
+
+/** Devin's permission names, per scope of the path being called. */
+export const PERMISSION_NAMES: Record<'enterprise' | 'organization', Record<PermissionGroup, string>> = {
+  enterprise: {
+    membership: 'ViewAccountMembership',
+    consumption: 'ViewAccountConsumption',
+    metrics: 'ViewAccountMetrics',
+  },
+  organization: {
+    membership: 'ViewOrgMembership',
+    consumption: 'ManageBilling',
+    metrics: 'ViewOrgMetrics',
+  },
+};

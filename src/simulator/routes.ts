@@ -1,0 +1,80 @@
+/**
+ * The simulated endpoints and how a decoded path matches them.
+ */
+import type { PermissionGroup } from './types.js';
+
+export type Endpoint =
+  | { kind: 'self' }
+  | { kind: 'members'; listing: 'direct' | 'idp' }
+  | { kind: 'consumption'; perUser: boolean }
+  | { kind: 'metrics' };
+
+export interface Route {
+  /** Literal segments, or ':org' / ':user' placeholders. */
+  pattern: readonly string[];
+  /** Which kind of key the path belongs to (null: any key). */
+  scope: 'enterprise' | 'organization' | null;
+  permission: PermissionGroup | null;
+  endpoint: Endpoint;
+}
+
+export interface RouteMatch {
+  route: Route;
+  /** Org named in the path, if any. */
+  orgId?: string;
+  /** User named in the path, if any (already percent-decoded). */
+  userId?: string;
+}
+
+const directMembers: Endpoint = { kind: 'members', listing: 'direct' };
+const idpMembers: Endpoint = { kind: 'members', listing: 'idp' };
+const scopeConsumption: Endpoint = { kind: 'consumption', perUser: false };
+const userConsumption: Endpoint = { kind: 'consumption', perUser: true };
+const metrics: Endpoint = { kind: 'metrics' };
+
+export const ROUTES: readonly Route[] = [
+  { pattern: ['v3', 'self'], scope: null, permission: null, endpoint: { kind: 'self' } },
+
+  { pattern: ['v3', 'enterprise', 'members', 'users'], scope: 'enterprise', permission: 'membership', endpoint: directMembers },
+  { pattern: ['v3', 'enterprise', 'members', 'idp-users'], scope: 'enterprise', permission: 'membership', endpoint: idpMembers },
+  // One org's members through an enterprise key (documented in the OpenAPI subset).
+  { pattern: ['v3', 'enterprise', 'organizations', ':org', 'members', 'users'], scope: 'enterprise', permission: 'membership', endpoint: directMembers },
+  { pattern: ['v3', 'enterprise', 'organizations', ':org', 'members', 'idp-users'], scope: 'enterprise', permission: 'membership', endpoint: idpMembers },
+  // The org-scoped member listing is still only documented under /v3beta1.
+  { pattern: ['v3beta1', 'organizations', ':org', 'members', 'users'], scope: 'organization', permission: 'membership', endpoint: directMembers },
+  { pattern: ['v3beta1', 'organizations', ':org', 'members', 'idp-users'], scope: 'organization', permission: 'membership', endpoint: idpMembers },
+
+  { pattern: ['v3', 'enterprise', 'consumption', 'daily'], scope: 'enterprise', permission: 'consumption', endpoint: scopeConsumption },
+  { pattern: ['v3', 'enterprise', 'consumption', 'daily', 'users', ':user'], scope: 'enterprise', permission: 'consumption', endpoint: userConsumption },
+  { pattern: ['v3', 'organizations', ':org', 'consumption', 'daily'], scope: 'organization', permission: 'consumption', endpoint: scopeConsumption },
+  { pattern: ['v3', 'organizations', ':org', 'consumption', 'daily', 'users', ':user'], scope: 'organization', permission: 'consumption', endpoint: userConsumption },
+
+  { pattern: ['v3', 'enterprise', 'metrics', 'prs'], scope: 'enterprise', permission: 'metrics', endpoint: metrics },
+  { pattern: ['v3', 'organizations', ':org', 'metrics', 'prs'], scope: 'organization', permission: 'metrics', endpoint: metrics },
+];
+
+/** Same-host redirects land under this prefix, which is served like the path without it. */
+export const REDIRECT_PREFIX = 'redirected';
+
+export function matchRoute(segments: readonly string[], routes: readonly Route[] = ROUTES): RouteMatch | undefined {
+  for (const route of routes) {
+    if (route.pattern.length !== segments.length) continue;
+    const match: RouteMatch = { route };
+    let ok = true;
+    for (let i = 0; i < segments.length && ok; i++) {
+      const expected = route.pattern[i]!;
+      const actual = segments[i]!;
+      if (expected === ':org') {
+        match.orgId = actual;
+        ok = actual !== '';
+      } else if (expected === ':user') {
+        match.userId = actual;
+        ok = actual !== '';
+      } else {
+        ok = expected === actual;
+      }
+    }
+    if (ok) return match;
+  }
+  return undefined;
+}

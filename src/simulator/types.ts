@@ -1,0 +1,299 @@
+/**
+ * Public types of the simulated Devin API. Tests, benchmarks and the demo code against exactly
+ * these shapes, so they change only additively.
+ */
+
+export type PermissionGroup = 'membership' | 'consumption' | 'metrics';
+
+export interface SimulatorKey {
+  scope: 'enterprise' | 'organization';
+  /** Required for organization keys. */
+  orgId?: string;
+  permissions: PermissionGroup[] | 'all';
+  /** Force `GET /v3/self` to answer this status (for invalid_permissions tests). */
+  selfStatus?: 401 | 403;
+}
+
+export type RetryAfterMode = 'seconds' | 'http-date' | 'none';
+
+export interface RateLimitOptions {
+  ratePerSecond: number;
+  /** Bucket size; default max(1, ratePerSecond). */
+  burst?: number;
+  /** How 429s announce the wait; default 'seconds'. */
+  retryAfter?: RetryAfterMode;
+}
+
+export type FaultKind =
+  | '429'
+  | '500'
+  | '502'
+  | '503'
+  | 'reset'
+  | 'slow'
+  | 'malformed'
+  | 'truncated'
+  | 'html'
+  | 'no-items'
+  | 'null-cursor-has-next'
+  | 'repeat-cursor'
+  | 'wrong-types'
+  | 'echo-key'
+  | 'redirect-other-host'
+  | 'redirect-same-host';
+
+export interface FaultRule {
+  kind: FaultKind;
+  /** Matched against the decoded `path` (string: exact match; RegExp: test). Default: all paths. */
+  path?: string | RegExp;
+  /** How many requests it hits; default Infinity. */
+  times?: number;
+  /** Skip this many matching requests first; default 0. */
+  after?: number;
+  /** Chance to hit a matching request, decided by a PRNG seeded from the simulator seed; default 1. */
+  probability?: number;
+  /** Retry-After header on 429/503; null or absent = none. */
+  retryAfter?: { seconds: number } | { httpDate: number } | null;
+  /** Delay for 'slow'; default 2000 ms. */
+  delayMs?: number;
+  /** Status of an 'echo-key' response (401 or 500); default 401. */
+  status?: 401 | 500;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  /** Exactly as received (path + query, still percent-encoded). */
+  rawUrl: string;
+  /** Decoded path segments joined with '/', for readability. */
+  path: string;
+  /** Decoded segments, e.g. ['v3','enterprise','consumption','daily','users','email|abc']. */
+  pathSegments: string[];
+  /** Every value of every query parameter, in order. */
+  query: Record<string, string[]>;
+  /** Lower-cased request headers as received. */
+  headers: Record<string, string | undefined>;
+  /** The bearer token used, if any. */
+  key?: string;
+  /** Response status; 0 while the response is still pending. */
+  status: number;
+  /** The fault kind that answered this request, if any ('rate-limit' for token-bucket 429s). */
+  fault?: string;
+  /** Arrival time, epoch ms (wall clock). */
+  receivedAt: number;
+}
+
+export interface SimulatorOptions {
+  /** Default 42; same seed + sizes + clock => byte-identical data. */
+  seed?: number;
+  /** Default 50 distinct users. */
+  members?: number;
+  /** Default 60: history = the `days` billing days ending at today's (inclusive). */
+  days?: number;
+  /** Epoch-ms clock; "today" = billing day containing now(). Default Date.now. */
+  now?: () => number;
+  /** Default ['org-sim-alpha', 'org-sim-beta']. */
+  orgs?: string[];
+  /** Default DEFAULT_KEYS; the key string is the bearer token. */
+  keys?: Record<string, SimulatorKey>;
+  /** Longest accepted consumption window in billing days; 422 beyond. Default null (no limit). */
+  maxConsumptionWindowDays?: number | null;
+  /** Token bucket over all requests; default null. */
+  rateLimit?: RateLimitOptions | null;
+  /** Added before every response; default 0. */
+  latencyMs?: number;
+  /** Default []. */
+  faults?: FaultRule[];
+  /** Default 0 (random); the host is always 127.0.0.1. */
+  port?: number;
+  /** Default true; benchmarks turn it off. */
+  logRequests?: boolean;
+  /** Default true; false = an older API build that omits the prs_taken_over_* fields. */
+  prTakenOverFields?: boolean;
+  /** Called once per finished response (the CLI prints these); also when logRequests is false. */
+  onRequest?: (entry: RequestLogEntry) => void;
+}
+
+export interface Simulator {
+  url: string;
+  port: number;
+  /** In arrival order (empty when logRequests is false). */
+  requests: RequestLogEntry[];
+  clearRequests(): void;
+  /** Replaces the rules; counters (and the fault PRNG) restart. */
+  setFaults(rules: FaultRule[]): void;
+  setRateLimit(limit: RateLimitOptions | null | undefined): void;
+  setLatency(ms: number): void;
+  setMaxConsumptionWindowDays(days: number | null): void;
+  data: SimulatorData;
+  groundTruth(query: GroundTruthQuery): GroundTruth;
+  /** Counts even when logRequests is false. */
+  stats(): { requests: number; byStatus: Record<number, number> };
+  /** Closes the server and all keep-alive sockets promptly. */
+  close(): Promise<void>;
+}
+
+// ---- data set ----
+
+export type MemberListing = 'direct' | 'idp' | 'both';
+
+export interface Role {
+  role_id: string;
+  role_name: string;
+  role_type: 'enterprise' | 'org';
+}
+
+export interface RoleAssignment {
+  org_id: string | null;
+  role: Role;
+}
+
+export interface IdpRoleAssignment {
+  idp_group_name: string;
+  org_id: string | null;
+  role: Role;
+}
+
+/** One simulated user. `index` is the creation order and seeds the user's generated data. */
+export interface SimulatedMember {
+  index: number;
+  user_id: string;
+  email: string | null;
+  name: string | null;
+  /** The org consumption and PR counts are attributed to. */
+  home_org_id: string;
+  /** Every org the user belongs to, home first. */
+  org_ids: string[];
+  /** Listed by the direct users endpoint, the idp-users endpoint, or both. */
+  listing: MemberListing;
+  /** Enterprise-level role: 'account_member' or 'account_admin'. */
+  enterprise_role_id: string;
+  /** Org role per org in org_ids: 'org_member' or 'org_admin'. */
+  org_role_ids: Record<string, string>;
+  /** False for users who never consume (no consumption rows, no PRs unless overridden). */
+  consumes: boolean;
+}
+
+/** What `addMember` accepts; everything but user_id has a default. */
+export interface NewMember {
+  user_id: string;
+  email?: string | null;
+  name?: string | null;
+  /** Default orgs[0]. */
+  home_org_id?: string;
+  /** Default [home_org_id]; the home org is always included. */
+  org_ids?: string[];
+  /** Default 'direct'. */
+  listing?: MemberListing;
+  /** Default 'account_member'. */
+  enterprise_role_id?: string;
+  /** Default 'org_member' in every org. */
+  org_role_ids?: Record<string, string>;
+  /** Default true (generated consumption like any other user). */
+  consumes?: boolean;
+}
+
+export interface AcusByProduct {
+  devin: number;
+  cascade: number;
+  terminal: number;
+  review: number | null;
+}
+
+/** A consumption row as the API serves it (`date` = Unix seconds at 08:00Z of the billing day). */
+export interface ConsumptionRow {
+  date: number;
+  acus: number;
+  acus_by_product: AcusByProduct;
+}
+
+/** A row to store with `setConsumption` (its date is the day number given there). */
+export interface ConsumptionValue {
+  acus: number;
+  acus_by_product: AcusByProduct;
+}
+
+export interface PrCounts {
+  prs_created_count: number;
+  prs_opened_count: number;
+  prs_merged_count: number;
+  prs_closed_count: number;
+  prs_taken_over_count: number;
+  prs_taken_over_opened_count: number;
+  prs_taken_over_merged_count: number;
+  prs_taken_over_closed_count: number;
+}
+
+/** Day arguments are day numbers (see src/devin/billing-day.ts); ±Infinity means unbounded. */
+export interface SimulatorData {
+  /** Current members of the scope (direct ∪ IdP), in creation order; null/undefined = enterprise. */
+  members(scopeOrgId?: string | null): SimulatedMember[];
+  /** The member with this user_id, if it exists. */
+  member(userId: string): SimulatedMember | undefined;
+  /** Rows of billing days fromDay..toDay (inclusive), by date; with orgId only if that is the home org. */
+  consumptionRows(userId: string, fromDay: number, toDay: number, orgId?: string | null): ConsumptionRow[];
+  /** Whole-scope rows (sums over the users attributed to the scope), as `/consumption/daily` serves them. */
+  scopeConsumptionRows(fromDay: number, toDay: number, orgId?: string | null): ConsumptionRow[];
+  /** Summed counts of the users (null = every member of the scope) over fromDay..toDay (inclusive). */
+  prCounts(userIds: string[] | null, fromDay: number, toDay: number, orgId?: string | null): PrCounts;
+  /** Billing day (day number) containing now(). */
+  today(): number;
+  /** First billing day with history (fixed when the simulator starts). */
+  firstDay(): number;
+  /** Replace (row) or delete (null) one user's row on one billing day. */
+  setConsumption(userId: string, day: number, row: ConsumptionValue | null): void;
+  /** Replace one user's PR counts on one billing day; missing counts are 0, totals derived unless given. */
+  setPrCounts(userId: string, day: number, counts: Partial<PrCounts>): void;
+  addMember(member: NewMember): SimulatedMember;
+  removeMember(userId: string): void;
+}
+
+// ---- ground truth ----
+
+export interface GroundTruthQuery {
+  /** Default cog_sim_enterprise; the scope comes from the key. */
+  key?: string;
+  startDate: string;
+  endDate: string;
+  /** Default true. */
+  includeIdpUsers?: boolean;
+  /** Default 'day'. */
+  granularity?: 'day' | 'user_day';
+}
+
+export interface MemberRecord {
+  user_id: string;
+  email: string | null;
+  name: string | null;
+  role_assignments: RoleAssignment[];
+  idp_role_assignments: IdpRoleAssignment[] | null;
+  org_id: string | null;
+}
+
+export interface ConsumptionRecord {
+  user_id: string;
+  email: string | null;
+  date: string;
+  acus: number;
+  acus_by_product: AcusByProduct;
+  org_id: string | null;
+}
+
+export interface PrMetricsRecord {
+  date: string;
+  user_id: string | null;
+  org_id: string | null;
+  prs_created_count: number;
+  prs_opened_count: number;
+  prs_merged_count: number;
+  prs_closed_count: number;
+  prs_taken_over_count: number | null;
+  prs_taken_over_opened_count: number | null;
+  prs_taken_over_merged_count: number | null;
+  prs_taken_over_closed_count: number | null;
+}
+
+export interface GroundTruth {
+  members: MemberRecord[];
+  daily_consumption: ConsumptionRecord[];
+  pr_metrics: PrMetricsRecord[];
+}

@@ -1,0 +1,249 @@
+// Fault injection, the token bucket, latency and a prompt close().
+import { request } from 'undici';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { dayStartSeconds } from '../../src/devin/billing-day.js';
+import { KEY_ENTERPRISE, OTHER_HOST_URL, startSimulator, type FaultRule, type Simulator } from '../../src/simulator/index.js';
+import { asObject, enc, fixedClock, get, TODAY } from './helpers.js';
+
+const MEMBERS = '/v3/enterprise/members/users';
+const WINDOW = `?time_after=${dayStartSeconds(TODAY - 3)}&time_before=${dayStartSeconds(TODAY + 1)}`;
+const METRICS = `/v3/enterprise/metrics/prs${WINDOW}`;
+
+let sim: Simulator;
+let userPath: string;
+beforeAll(async () => {
+  sim = await startSimulator({ now: fixedClock, members: 30 });
+  userPath = `/v3/enterprise/consumption/daily/users/${enc(sim.data.members()[1]!.user_id)}${WINDOW}`;
+});
+afterEach(() => {
+  sim.setFaults([]);
+  sim.setRateLimit(null);
+  sim.setLatency(0);
+});
+afterAll(async () => {
+  await sim.close();
+});
+
+async function withFault(rule: FaultRule, path: string) {
+  sim.setFaults([rule]);
+  return get(sim, path);
+}
+
+describe('faults', () => {
+  it('429 / 503 with and without Retry-After, 500, 502', async () => {
+    const seconds = await withFault({ kind: '429', retryAfter: { seconds: 3 } }, MEMBERS);
+    expect(seconds.status).toBe(429);
+    expect(seconds.headers['retry-after']).toBe('3');
+    expect(seconds.headers['content-type']).toBe('application/problem+json');
+    const at = Date.UTC(2030, 0, 2, 3, 4, 5);
+    const date = await withFault({ kind: '429', retryAfter: { httpDate: at } }, MEMBERS);
+    expect(date.headers['retry-after']).toBe('Wed, 02 Jan 2030 03:04:05 GMT');
+    expect((await withFault({ kind: '429' }, MEMBERS)).headers['retry-after']).toBeUndefined();
+    expect((await withFault({ kind: '429', retryAfter: null }, MEMBERS)).headers['retry-after']).toBeUndefined();
+    const unavailable = await withFault({ kind: '503', retryAfter: { seconds: 1 } }, MEMBERS);
+    expect([unavailable.status, unavailable.headers['retry-after']]).toEqual([503, '1']);
+    for (const kind of ['500', '502'] as const) {
+      const reply = await withFault({ kind }, METRICS);
+      expect(reply.status).toBe(Number(kind));
+      expect(asObject(reply.json)).toMatchObject({ type: 'about:blank', status: Number(kind) });
+    }
+  });
+
+  it('reset: headers and part of the body, then the connection drops', async () => {
+    sim.setFaults([{ kind: 'reset', times: 1 }]);
+    await expect(get(sim, MEMBERS)).rejects.toThrow();
+    expect(sim.requests.at(-1)?.fault).toBe('reset');
+    expect((await get(sim, MEMBERS)).status).toBe(200); // budget spent
+  });
+
+  it('slow: delays the normal response', async () => {
+    sim.setFaults([{ kind: 'slow', delayMs: 150 }]);
+    const started = Date.now();
+    const reply = await get(sim, MEMBERS);
+    expect(reply.status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  it('malformed and truncated: 200 with JSON that does not parse', async () => {
+    const normal = await get(sim, userPath);
+    const malformed = await withFault({ kind: 'malformed' }, MEMBERS);
+    expect(malformed.status).toBe(200);
+    expect(malformed.headers['content-type']).toBe('application/json');
+    expect(() => JSON.parse(malformed.text)).toThrow();
+    const truncated = await withFault({ kind: 'truncated' }, userPath);
+    expect(truncated.status).toBe(200);
+    expect(Number(truncated.headers['content-length'])).toBe(Buffer.byteLength(truncated.text));
+    expect(normal.text.startsWith(truncated.text)).toBe(true);
+    expect(truncated.text.length).toBe(Math.floor(normal.text.length / 2));
+    expect(() => JSON.parse(truncated.text)).toThrow();
+  });
+
+  it('html: a 502 proxy page', async () => {
+    const reply = await withFault({ kind: 'html' }, METRICS);
+    expect(reply.status).toBe(502);
+    expect(reply.headers['content-type']).toBe('text/html');
+    expect(reply.text).toContain('<html>');
+  });
+
+  it('no-items and null-cursor-has-next on list pages', async () => {
+    const noItems = asObject((await withFault({ kind: 'no-items' }, `${MEMBERS}?first=5`)).json);
+    expect(noItems).not.toHaveProperty('items');
+    expect(noItems['has_next_page']).toBe(true);
+    const nullCursor = asObject((await withFault({ kind: 'null-cursor-has-next' }, `${MEMBERS}?first=5`)).json);
+    expect(nullCursor).toMatchObject({ has_next_page: true, end_cursor: null });
+    expect((nullCursor['items'] as unknown[]).length).toBe(5);
+  });
+
+  it('repeat-cursor: a page loop', async () => {
+    sim.setFaults([{ kind: 'repeat-cursor' }]);
+    const first = asObject((await get(sim, `${MEMBERS}?first=5`)).json);
+    const cursor = first['end_cursor'] as string;
+    expect(first['has_next_page']).toBe(true);
+    const again = asObject((await get(sim, `${MEMBERS}?first=5&after=${enc(cursor)}`)).json);
+    expect(again['end_cursor']).toBe(cursor); // the cursor it was given
+    expect(again['items']).toEqual(first['items']); // and the same page again
+    // with a real cursor it echoes that cursor
+    sim.setFaults([]);
+    const real = asObject((await get(sim, `${MEMBERS}?first=5`)).json)['end_cursor'] as string;
+    sim.setFaults([{ kind: 'repeat-cursor' }]);
+    expect(asObject((await get(sim, `${MEMBERS}?first=5&after=${enc(real)}`)).json)['end_cursor']).toBe(real);
+  });
+
+  it('wrong-types: schema drift on data endpoints only', async () => {
+    sim.setFaults([{ kind: 'wrong-types' }]);
+    const members = asObject((await get(sim, `${MEMBERS}?first=3`)).json);
+    expect(Array.isArray(members['items'])).toBe(false);
+    expect(typeof members['total']).toBe('string');
+    const consumption = asObject((await get(sim, userPath)).json);
+    expect(typeof consumption['total_acus']).toBe('string');
+    const rows = consumption['consumption_by_date'] as Array<Record<string, unknown>>;
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows[0]!['date']).toMatch(/^\d{4}-\d{2}-\d{2}T08:00:00\.000Z$/);
+    expect(typeof rows[0]!['acus']).toBe('string');
+    const metrics = asObject((await get(sim, METRICS)).json);
+    expect(typeof metrics['prs_created_count']).toBe('string');
+    expect(asObject((await get(sim, '/v3/self')).json)['principal_type']).toBe('service_user');
+    expect(sim.requests.at(-1)?.fault).toBeUndefined();
+  });
+
+  it('echo-key: an error body that leaks the bearer token', async () => {
+    const unauthorized = await withFault({ kind: 'echo-key' }, MEMBERS);
+    expect(unauthorized.status).toBe(401);
+    expect(unauthorized.text).toContain(`invalid token ${KEY_ENTERPRISE}`);
+    const internal = await withFault({ kind: 'echo-key', status: 500 }, MEMBERS);
+    expect(internal.status).toBe(500);
+    expect(internal.text).toContain(KEY_ENTERPRISE);
+  });
+
+  it('redirects to another host or to /redirected on the same host', async () => {
+    const path = `${MEMBERS}?first=2`;
+    const other = await withFault({ kind: 'redirect-other-host' }, path);
+    expect(other.status).toBe(307);
+    expect(other.headers['location']).toBe(`${OTHER_HOST_URL}${path}`);
+    const same = await withFault({ kind: 'redirect-same-host' }, path);
+    expect(same.status).toBe(307);
+    expect(same.headers['location']).toBe(`${sim.url}/redirected${path}`);
+    // the redirect target is served like the original and is not redirected again
+    const followed = await get(sim, `/redirected${path}`);
+    expect(followed.status).toBe(200);
+    sim.setFaults([]);
+    expect(followed.text).toBe((await get(sim, path)).text);
+  });
+
+  it('matches rules by path, skips `after`, honours `times`, first match wins', async () => {
+    sim.setFaults([
+      { kind: '500', path: '/v3/self', times: 2, after: 1 },
+      { kind: '502', path: /metrics/ },
+      { kind: '503', times: 1 },
+    ]);
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await get(sim, '/v3/self')).status);
+    // request 1 skipped by `after` but taken by the catch-all 503; 2 and 3 hit rule 1; 4 passes
+    expect(statuses).toEqual([503, 500, 500, 200]);
+    expect((await get(sim, METRICS)).status).toBe(502);
+    expect((await get(sim, METRICS)).status).toBe(502);
+    expect((await get(sim, MEMBERS)).status).toBe(200);
+    // list-only faults do not spend their budget on other endpoints
+    sim.setFaults([{ kind: 'no-items', times: 1 }]);
+    expect((await get(sim, METRICS)).status).toBe(200);
+    expect(asObject((await get(sim, MEMBERS)).json)).not.toHaveProperty('items');
+    expect(asObject((await get(sim, MEMBERS)).json)).toHaveProperty('items');
+  });
+
+  it('decides probabilities with a seeded PRNG, reproducibly; setFaults restarts counters', async () => {
+    const pattern = async (): Promise<number[]> => {
+      sim.setFaults([{ kind: '500', probability: 0.5 }]);
+      const statuses: number[] = [];
+      for (let i = 0; i < 24; i++) statuses.push((await get(sim, '/v3/self')).status);
+      return statuses;
+    };
+    const first = await pattern();
+    expect(first).toContain(500);
+    expect(first).toContain(200);
+    expect(await pattern()).toEqual(first);
+  });
+
+  it('rate limits with a token bucket and announces Retry-After per mode', async () => {
+    sim.setRateLimit({ ratePerSecond: 2, burst: 5 });
+    const burst = await Promise.all(Array.from({ length: 12 }, () => get(sim, '/v3/self')));
+    const limited = burst.filter((reply) => reply.status === 429);
+    // the burst of 5, plus at most one refilled token if the machine is slow
+    expect(burst.length - limited.length).toBeGreaterThanOrEqual(5);
+    expect(burst.length - limited.length).toBeLessThanOrEqual(6);
+    for (const reply of limited) {
+      expect(Number(reply.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(asObject(reply.json)).toMatchObject({ status: 429, type: 'about:blank' });
+    }
+    expect(sim.requests.at(-1)?.fault).toBe('rate-limit');
+
+    sim.setRateLimit({ ratePerSecond: 1, burst: 1, retryAfter: 'http-date' });
+    await get(sim, '/v3/self');
+    const dated = await get(sim, '/v3/self');
+    expect(dated.status).toBe(429);
+    const until = Date.parse(String(dated.headers['retry-after']));
+    expect(until).toBeGreaterThanOrEqual(Date.now());
+    expect(until).toBeLessThanOrEqual(Date.now() + 3_000);
+
+    sim.setRateLimit({ ratePerSecond: 1, burst: 1, retryAfter: 'none' });
+    await get(sim, '/v3/self');
+    const bare = await get(sim, '/v3/self');
+    expect(bare.status).toBe(429);
+    expect(bare.headers['retry-after']).toBeUndefined();
+  });
+
+  it('lets about ratePerSecond through over time', async () => {
+    sim.setRateLimit({ ratePerSecond: 40, burst: 1 });
+    const started = Date.now();
+    let ok = 0;
+    let attempts = 0;
+    while (Date.now() - started < 500) {
+      attempts++;
+      if ((await get(sim, '/v3/self')).status === 200) ok++;
+    }
+    const allowed = 1 + (40 * (Date.now() - started)) / 1000;
+    expect(ok).toBeLessThanOrEqual(Math.ceil(allowed) + 1);
+    expect(attempts).toBeGreaterThan(ok); // it did limit
+    if (attempts > 2 * allowed) expect(ok).toBeGreaterThanOrEqual(Math.floor(allowed * 0.6));
+  });
+
+  it('adds latency to every response', async () => {
+    sim.setLatency(80);
+    const started = Date.now();
+    await get(sim, '/nowhere');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(75);
+  });
+
+  it('closes promptly with slow responses and keep-alive sockets pending', async () => {
+    const local = await startSimulator({ now: fixedClock, faults: [{ kind: 'slow', delayMs: 60_000, after: 1 }] });
+    // the first request leaves an idle keep-alive socket behind; the second hangs in 'slow'
+    const idle = await request(`${local.url}/v3/self`, { headers: { authorization: `Bearer ${KEY_ENTERPRISE}` } });
+    await idle.body.text();
+    const pending = get(local, '/v3/self');
+    pending.catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = Date.now();
+    await local.close();
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await expect(pending).rejects.toThrow();
+  }, 5_000);
+});
