@@ -1,0 +1,125 @@
+/**
+ * The connector configuration: one zod schema is the single source of truth for every key, its type,
+ * its default and its documentation. The Airbyte SPEC, the Singer `--about` settings and the README
+ * table are all derived from it (see ./spec.ts).
+ */
+import { z } from 'zod';
+
+const DATE_PATTERN = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
+
+export const DEFAULT_API_URL = 'https://api.devin.ai';
+export const DEFAULT_LOOKBACK_DAYS = 7;
+export const DEFAULT_WINDOW_DAYS = 90;
+export const DEFAULT_START_DAYS_AGO = 30;
+export const DEFAULT_MAX_CONCURRENCY = 8;
+/** Upper bounds that catch typos ("absurd numbers") instead of launching a runaway read. */
+export const MAX_LOOKBACK_DAYS = 366;
+export const MAX_CONCURRENCY_LIMIT = 64;
+
+const billingDate = (title: string, description: string, order: number) =>
+  z
+    .string()
+    .regex(new RegExp(DATE_PATTERN), { error: 'must be a date written YYYY-MM-DD' })
+    .optional()
+    .meta({ title, description, order, format: 'date', pattern_descriptor: 'YYYY-MM-DD', examples: ['2026-01-01'] });
+
+export const configSchema = z.object({
+  api_key: z.string({ error: 'must be a string: a Devin service-user credential (cog_…)' }).meta({
+    title: 'API key',
+    description:
+      'Devin service-user credential (starts with cog_), enterprise- or organization-scoped. Needs member, ' +
+      'consumption and PR-metrics read permissions.',
+    airbyte_secret: true,
+    order: 0,
+  }),
+  start_date: billingDate(
+    'Start date',
+    'First billing day to extract (a billing day runs from 08:00 UTC to 08:00 UTC). Default: 30 days before today.',
+    1,
+  ),
+  end_date: billingDate(
+    'End date',
+    "Last billing day to extract, inclusive. Default: today (today's billing day is partial and is re-read next time).",
+    2,
+  ),
+  lookback_days: z
+    .int()
+    .min(0)
+    .max(MAX_LOOKBACK_DAYS)
+    .default(DEFAULT_LOOKBACK_DAYS)
+    .meta({
+      title: 'Lookback days',
+      description:
+        'Incremental reads re-read this many billing days before the saved cursor, because consumption is ' +
+        'restated and PR counts change state (open → merged) after the fact.',
+      order: 3,
+    }),
+  scope: z
+    .enum(['auto', 'enterprise', 'organization'])
+    .default('auto')
+    .meta({
+      title: 'Scope',
+      description:
+        'auto asks GET /v3/self: an API key without org_id is enterprise-scoped, one with org_id is ' +
+        'organization-scoped. Set it to fail fast when the key does not have the scope you expect.',
+      order: 4,
+    }),
+  pr_metrics_granularity: z
+    .enum(['day', 'user_day'])
+    .default('day')
+    .meta({
+      title: 'PR metrics granularity',
+      description:
+        'day: one pr_metrics row per billing day for the whole scope. user_day: one row per member per ' +
+        'billing day (one API request each, so members × days requests).',
+      order: 5,
+    }),
+  include_idp_users: z
+    .boolean({ error: 'must be true or false' })
+    .default(true)
+    .meta({
+      title: 'Include IdP-group members',
+      description:
+        'Also list members who get access through IdP groups (…/members/idp-users), de-duplicated on user_id.',
+      order: 6,
+    }),
+  api_url: z
+    .string({ error: 'must be a URL string' })
+    .default(DEFAULT_API_URL)
+    .meta({
+      title: 'API URL',
+      description:
+        'Base URL of the Devin API. Dedicated deployments use their own host. Must be https:// (plain http only ' +
+        'for loopback hosts).',
+      order: 7,
+      examples: [DEFAULT_API_URL],
+    }),
+  max_concurrency: z
+    .int()
+    .min(1)
+    .max(MAX_CONCURRENCY_LIMIT)
+    .optional()
+    .meta({
+      title: 'Max concurrency',
+      description: `Upper bound on requests in flight. Default ${DEFAULT_MAX_CONCURRENCY}; the connector backs off below it when the API answers 429.`,
+      order: 8,
+    }),
+  window_days: z
+    .int()
+    .min(1)
+    .max(366)
+    .default(DEFAULT_WINDOW_DAYS)
+    .meta({
+      title: 'Window days',
+      description:
+        'Most billing days asked for in one consumption request. If the API rejects a window as too long ' +
+        '(400/422), the connector halves it for the rest of the read and says so in a log.',
+      order: 9,
+    }),
+});
+
+/** The config object after zod: defaults filled in, unknown keys dropped. */
+export type ParsedConfig = z.output<typeof configSchema>;
+
+/** Keys that must never be echoed back, in any message. */
+export const SECRET_KEYS: ReadonlySet<string> = new Set(['api_key']);
