@@ -1,0 +1,128 @@
+/**
+ * The Devin endpoints we call, per scope, with the permission each one needs. Paths are data; the
+ * only code is the encoding of path parameters (user ids contain `|`, and may contain `/ ? # ..`).
+ * Permission names differ between doc builds, so both spellings are listed (newest first).
+ */
+
+export type Scope = { kind: 'enterprise' } | { kind: 'organization'; orgId: string };
+
+export type EndpointName = 'members' | 'idpMembers' | 'userConsumption' | 'scopeConsumption' | 'prMetrics';
+
+export interface EndpointInfo {
+  /** Path template; `{org_id}` and `{user_id}` are filled in encoded. */
+  template: string;
+  /** The permission the key needs, with the older documented name after it. */
+  permission: readonly string[];
+  /** What a person calls this data, for messages. */
+  label: string;
+}
+
+export const SELF_PATH = '/v3/self';
+
+export const ENDPOINTS: Record<Scope['kind'], Record<EndpointName, EndpointInfo>> = {
+  enterprise: {
+    members: {
+      template: '/v3/enterprise/members/users',
+      permission: ['ViewAccountMembership', 'ManageAccountMembership'],
+      label: 'member list',
+    },
+    idpMembers: {
+      template: '/v3/enterprise/members/idp-users',
+      permission: ['ViewAccountMembership', 'ManageAccountMembership'],
+      label: 'IdP-group member list',
+    },
+    userConsumption: {
+      template: '/v3/enterprise/consumption/daily/users/{user_id}',
+      permission: ['ViewAccountConsumption', 'ManageBilling'],
+      label: 'daily consumption',
+    },
+    scopeConsumption: {
+      template: '/v3/enterprise/consumption/daily',
+      permission: ['ViewAccountConsumption', 'ManageBilling'],
+      label: 'daily consumption',
+    },
+    prMetrics: {
+      template: '/v3/enterprise/metrics/prs',
+      permission: ['ViewAccountMetrics'],
+      label: 'PR metrics',
+    },
+  },
+  organization: {
+    // The org-scoped member listings are documented only under /v3beta1 (not promoted to /v3).
+    members: {
+      template: '/v3beta1/organizations/{org_id}/members/users',
+      permission: ['ViewOrgMembership'],
+      label: 'member list',
+    },
+    idpMembers: {
+      template: '/v3beta1/organizations/{org_id}/members/idp-users',
+      permission: ['ViewOrgMembership'],
+      label: 'IdP-group member list',
+    },
+    userConsumption: {
+      template: '/v3/organizations/{org_id}/consumption/daily/users/{user_id}',
+      permission: ['ManageBilling'],
+      label: 'daily consumption',
+    },
+    scopeConsumption: {
+      template: '/v3/organizations/{org_id}/consumption/daily',
+      permission: ['ManageBilling'],
+      label: 'daily consumption',
+    },
+    prMetrics: {
+      template: '/v3/organizations/{org_id}/metrics/prs',
+      permission: ['ViewOrgMetrics', 'ViewAccountMetrics'],
+      label: 'PR metrics',
+    },
+  },
+};
+
+export function endpointInfo(scope: Scope, name: EndpointName): EndpointInfo {
+  return ENDPOINTS[scope.kind][name];
+}
+
+/** "ViewAccountConsumption (ManageBilling in older docs)". */
+export function describePermission(info: EndpointInfo): string {
+  const [current, older] = info.permission;
+  return older ? `${current} (${older} in older docs)` : String(current);
+}
+
+/**
+ * Encodes one path segment. encodeURIComponent leaves `.` alone, so a whole segment of `.` or `..`
+ * would be normalised away by a proxy: encode those dots too.
+ */
+export function encodePathSegment(value: string): string {
+  const encoded = encodeURIComponent(value);
+  return encoded === '.' || encoded === '..' ? encoded.replace(/\./g, '%2E') : encoded;
+}
+
+/** The request path of an endpoint for a scope, with `user_id` when the endpoint takes one. */
+export function endpointPath(scope: Scope, name: EndpointName, userId?: string): string {
+  const { template } = endpointInfo(scope, name);
+  return template.replace(/\{(org_id|user_id)\}/g, (_, param: string) => {
+    if (param === 'org_id') {
+      if (scope.kind !== 'organization') throw new Error(`${template} needs an organization scope`);
+      return encodePathSegment(scope.orgId);
+    }
+    if (userId === undefined) throw new Error(`${template} needs a user_id`);
+    return encodePathSegment(userId);
+  });
+}
+
+/** Which endpoint of the scope a request path belongs to (for messages about a failed request). */
+export function endpointForPath(scope: Scope, path: string): EndpointInfo | undefined {
+  return Object.values(ENDPOINTS[scope.kind]).find((info) => {
+    const pattern = info.template.replace(/\{(org_id|user_id)\}/g, '[^/]+');
+    return new RegExp(`^${pattern}$`).test(path);
+  });
+}
+
+/** A sentence naming what a 401/403 on `path` means for this scope. */
+export function describeAuthFailure(scope: Scope, path: string, status: number): string {
+  const info = endpointForPath(scope, path);
+  if (status === 401) {
+    return `the Devin API rejected the API key (401 on GET ${path}): check that the key is current`;
+  }
+  if (!info) return `the API key may not read GET ${path} (403)`;
+  return `the API key lacks ${describePermission(info)}, needed for the ${info.label} (403 on GET ${path})`;
+}

@@ -1,0 +1,55 @@
+/**
+ * Cursor pagination of the v3 list endpoints: `first=200`, then `after=<end_cursor>` until
+ * `has_next_page` is false or `end_cursor` is null. A cursor seen twice is a loop and an error,
+ * never an endless read; a page without an `items` array is a malformed answer, never "no members".
+ */
+import type { ApiRequest, DevinClient, RequestCounter } from './client.js';
+import { ResponseShapeError } from './errors.js';
+
+export const PAGE_SIZE = 200;
+/** 200 × 100 000 members: far beyond any real enterprise, a guard against a server that never ends. */
+const MAX_PAGES = 100_000;
+
+export interface Page {
+  items: unknown[];
+  /** `total` when the API sent one. */
+  total: number | undefined;
+}
+
+export async function* paginate(
+  client: Pick<DevinClient, 'getJson'>,
+  request: ApiRequest,
+  counter?: RequestCounter,
+  pageSize: number = PAGE_SIZE,
+): AsyncGenerator<Page> {
+  const seen = new Set<string>();
+  let after: string | undefined;
+  for (let pageNumber = 1; pageNumber <= MAX_PAGES; pageNumber += 1) {
+    const query: Array<readonly [string, string | number]> = [...(request.query ?? []), ['first', pageSize]];
+    if (after !== undefined) query.push(['after', after]);
+    const body = await client.getJson({ path: request.path, query }, counter);
+    if (!isObject(body) || !Array.isArray(body.items)) {
+      throw new ResponseShapeError(
+        `GET ${request.path} returned a page without an "items" array (page ${pageNumber}); refusing to guess`,
+      );
+    }
+    yield { items: body.items, total: typeof body.total === 'number' ? body.total : undefined };
+    const cursor = body.end_cursor;
+    if (body.has_next_page !== true || cursor === null || cursor === undefined) return;
+    if (typeof cursor !== 'string' || cursor === '') {
+      throw new ResponseShapeError(`GET ${request.path} returned an unusable end_cursor (${typeof cursor})`);
+    }
+    if (seen.has(cursor)) {
+      throw new ResponseShapeError(
+        `GET ${request.path} returned the same cursor twice (page ${pageNumber}): the API is looping; stopping`,
+      );
+    }
+    seen.add(cursor);
+    after = cursor;
+  }
+  throw new ResponseShapeError(`GET ${request.path} returned more than ${MAX_PAGES} pages; stopping`);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,63 @@
+/**
+ * When and how long to wait before retrying a request: exponential backoff with full jitter, or the
+ * server's Retry-After (seconds or an HTTP date), capped so a hostile header cannot park the sync.
+ */
+
+export interface RetryPolicy {
+  /** Attempts in total, the first included. */
+  maxAttempts: number;
+  /** First backoff ceiling; doubles on each attempt. */
+  baseDelayMs: number;
+  /** Largest backoff ceiling. */
+  maxDelayMs: number;
+  /** Largest wait we accept from Retry-After. */
+  maxRetryAfterMs: number;
+  /** Per-request budget for receiving headers and, separately, for gaps in the body. */
+  requestTimeoutMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 6,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  maxRetryAfterMs: 5 * 60_000,
+  requestTimeoutMs: 60_000,
+};
+
+/** HTTP statuses that mean "try again later". */
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || status === 408 || (status >= 500 && status <= 599);
+}
+
+/**
+ * Retry-After in milliseconds, or undefined when absent or unreadable. RFC 9110: either a number of
+ * seconds or an HTTP date. A date in the past means "now".
+ */
+export function parseRetryAfter(header: string | string[] | undefined, nowMs: number): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - nowMs);
+}
+
+/**
+ * How long to wait before attempt number `attempt + 1` (attempt counts from 1). Full jitter spreads
+ * retries of many concurrent requests; a Retry-After is honoured (capped) with a little jitter added
+ * so that a burst of 429s does not come back as one burst.
+ */
+export function retryDelayMs(
+  attempt: number,
+  retryAfterMs: number | undefined,
+  policy: RetryPolicy,
+  random: () => number,
+): number {
+  if (retryAfterMs !== undefined) {
+    const capped = Math.min(retryAfterMs, policy.maxRetryAfterMs);
+    return capped + Math.floor(random() * Math.min(1_000, policy.baseDelayMs));
+  }
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.floor(random() * ceiling);
+}
