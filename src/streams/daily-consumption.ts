@@ -1,0 +1,84 @@
+/**
+ * daily_consumption: ACUs per member per billing day. One request per member per window of billing
+ * days (`window_days`), stamped from each row's own `date`, with the member's email joined in.
+ */
+import { dayStartSeconds, formatDay } from '../devin/billing-day.js';
+import { endpointPath } from '../devin/endpoints.js';
+import { ResponseShapeError } from '../devin/errors.js';
+import type { DailyConsumptionRecord } from './records.generated.js';
+import { RowTyper, billingDayOfRowDate, isRecord, type NormalizedRecord } from './normalize.js';
+import { loadSchema, type DayRange, type MemberRef, type PlanContext, type StreamDefinition } from './types.js';
+
+export const dailyConsumptionStream: StreamDefinition = {
+  name: 'daily_consumption',
+  description: 'ACUs each member consumed per billing day (08:00 UTC to 08:00 UTC), by product.',
+  schema: loadSchema('daily_consumption'),
+  syncModes: ['full_refresh', 'incremental'],
+  cursorField: 'date',
+  primaryKey: () => [['user_id'], ['date']],
+  plan: () => ({
+    kind: 'member-fanout',
+    endpoint: 'userConsumption',
+    span: 'window',
+    request: (member, range, ctx) => ({
+      path: endpointPath(ctx.scope, 'userConsumption', member.user_id),
+      query: [
+        ['time_after', dayStartSeconds(range.from)],
+        ['time_before', dayStartSeconds(range.to + 1)],
+      ],
+    }),
+    records: consumptionRecords,
+  }),
+};
+
+export function consumptionRecords(body: unknown, member: MemberRef, range: DayRange, ctx: PlanContext): NormalizedRecord[] {
+  const rows = isRecord(body) ? body.consumption_by_date : undefined;
+  if (!Array.isArray(rows)) {
+    throw new ResponseShapeError(
+      `consumption for a member came back without a consumption_by_date array (${describe(body)})`,
+    );
+  }
+  const out: NormalizedRecord[] = [];
+  const seenDays = new Set<number>();
+  for (const row of rows) {
+    const day = isRecord(row) ? billingDayOfRowDate(row.date) : undefined;
+    if (!isRecord(row) || day === undefined) {
+      ctx.skipRow('a consumption row without a usable date');
+      continue;
+    }
+    // Never trust the API's bound semantics: a row outside the window we asked for belongs to a
+    // neighbouring window and would be a duplicate key there.
+    if (day < range.from || day > range.to) {
+      ctx.skipRow('a consumption row dated outside the requested window');
+      continue;
+    }
+    if (seenDays.has(day)) {
+      ctx.skipRow('a second consumption row for the same billing day');
+      continue;
+    }
+    seenDays.add(day);
+    const typer = new RowTyper();
+    const products = typer.object(row.acus_by_product, 'acus_by_product');
+    const data: DailyConsumptionRecord = {
+      user_id: member.user_id,
+      email: member.email,
+      date: formatDay(day),
+      acus: typer.number(row.acus, 'acus'),
+      acus_by_product: products && {
+        devin: typer.number(products.devin, 'acus_by_product.devin'),
+        cascade: typer.number(products.cascade, 'acus_by_product.cascade'),
+        terminal: typer.number(products.terminal, 'acus_by_product.terminal'),
+        review: typer.number(products.review, 'acus_by_product.review'),
+      },
+      org_id: ctx.orgId,
+    };
+    out.push(typer.changes ? { data, changes: typer.changes } : { data });
+  }
+  return out;
+}
+
+function describe(body: unknown): string {
+  if (Array.isArray(body)) return 'an array';
+  if (isRecord(body)) return `keys: ${Object.keys(body).slice(0, 5).join(', ') || 'none'}`;
+  return typeof body;
+}

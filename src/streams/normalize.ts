@@ -1,0 +1,86 @@
+/**
+ * Defensive typing of API rows. The API's schemas grow and drift (fields added, numbers sent as
+ * strings, products missing): a value of the wrong type becomes null and is reported as a field
+ * change (Airbyte `meta.changes`), never a crash and never a record that breaks its schema.
+ */
+import { dayOfSeconds, formatDay, parseDay } from '../devin/billing-day.js';
+
+export interface FieldChange {
+  field: string;
+  change: 'NULLED';
+  reason: 'SOURCE_SERIALIZATION_ERROR';
+}
+
+/** A record on its way out, with the fields that had to be nulled. */
+export interface NormalizedRecord {
+  data: Record<string, unknown>;
+  changes?: FieldChange[];
+}
+
+const NUMERIC = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
+
+/** Collects the changes made while typing one row. */
+export class RowTyper {
+  changes: FieldChange[] | undefined;
+
+  number(value: unknown, field: string): number | null {
+    if (typeof value === 'number' && Number.isFinite(value)) return value;
+    if (value === null || value === undefined) return null;
+    if (typeof value === 'string' && NUMERIC.test(value.trim())) return Number(value);
+    return this.nulled(field);
+  }
+
+  integer(value: unknown, field: string): number | null {
+    const number = this.number(value, field);
+    if (number === null || Number.isInteger(number)) return number;
+    return this.nulled(field);
+  }
+
+  string(value: unknown, field: string): string | null {
+    if (typeof value === 'string') return value;
+    if (value === null || value === undefined) return null;
+    return this.nulled(field);
+  }
+
+  array(value: unknown, field: string): unknown[] | null {
+    if (Array.isArray(value)) return value;
+    if (value === null || value === undefined) return null;
+    return this.nulled(field);
+  }
+
+  object(value: unknown, field: string): Record<string, unknown> | null {
+    if (isRecord(value)) return value;
+    if (value === null || value === undefined) return null;
+    return this.nulled(field);
+  }
+
+  private nulled(field: string): null {
+    (this.changes ??= []).push({ field, change: 'NULLED', reason: 'SOURCE_SERIALIZATION_ERROR' });
+    return null;
+  }
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The billing day of an API row's `date`. Documented as integer Unix seconds at 08:00Z; tolerated:
+ * milliseconds, numeric strings, `YYYY-MM-DD` and ISO date-times. Undefined when unusable.
+ */
+export function billingDayOfRowDate(value: unknown): number | undefined {
+  if (typeof value === 'string') {
+    const text = value.trim();
+    const day = parseDay(text);
+    if (day !== undefined) return day;
+    if (NUMERIC.test(text)) return billingDayOfRowDate(Number(text));
+    const ms = Date.parse(text);
+    return Number.isNaN(ms) ? undefined : dayOfSeconds(Math.floor(ms / 1000));
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
+  // Seconds today are ~1.7e9; milliseconds ~1.7e12. Anything above 1e11 seconds is year 5138.
+  const seconds = value > 1e11 ? Math.floor(value / 1000) : Math.floor(value);
+  return dayOfSeconds(seconds);
+}
+
+export { formatDay };

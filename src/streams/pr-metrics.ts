@@ -1,0 +1,66 @@
+/**
+ * pr_metrics: pull-request counts per billing day, for the whole scope (`day`) or per member
+ * (`user_day`). The API returns counts for a time window, so each request covers exactly one
+ * billing day: time_after = D 08:00Z, time_before = D+1 08:00Z.
+ */
+import { dayStartSeconds, formatDay } from '../devin/billing-day.js';
+import { endpointPath } from '../devin/endpoints.js';
+import { ResponseShapeError } from '../devin/errors.js';
+import type { PrMetricsRecord } from './records.generated.js';
+import { RowTyper, isRecord, type NormalizedRecord } from './normalize.js';
+import { loadSchema, type PlanContext, type StreamDefinition } from './types.js';
+import type { QueryParams } from '../devin/client.js';
+
+export const prMetricsStream: StreamDefinition = {
+  name: 'pr_metrics',
+  description: 'Pull requests Devin created, opened, merged and closed (and took over) per billing day.',
+  schema: loadSchema('pr_metrics'),
+  syncModes: ['full_refresh', 'incremental'],
+  cursorField: 'date',
+  stateTag: (config) => ({ granularity: config.prMetricsGranularity }),
+  primaryKey: (config) => (config.prMetricsGranularity === 'user_day' ? [['date'], ['user_id']] : [['date']]),
+  plan: (config) =>
+    config.prMetricsGranularity === 'user_day'
+      ? {
+          kind: 'member-fanout',
+          endpoint: 'prMetrics',
+          span: 'day',
+          request: (member, range, ctx) => ({
+            path: endpointPath(ctx.scope, 'prMetrics'),
+            query: [...dayWindow(range.from), ['user_ids', member.user_id]],
+          }),
+          records: (body, member, range, ctx) => [prRecord(body, range.from, member.user_id, ctx)],
+        }
+      : {
+          kind: 'day-sequence',
+          endpoint: 'prMetrics',
+          request: (day, ctx) => ({ path: endpointPath(ctx.scope, 'prMetrics'), query: dayWindow(day) }),
+          records: (body, day, ctx) => [prRecord(body, day, null, ctx)],
+        },
+};
+
+function dayWindow(day: number): QueryParams {
+  return [
+    ['time_after', dayStartSeconds(day)],
+    ['time_before', dayStartSeconds(day + 1)],
+  ];
+}
+
+const COUNT_FIELDS = [
+  'prs_created_count',
+  'prs_opened_count',
+  'prs_merged_count',
+  'prs_closed_count',
+  'prs_taken_over_count',
+  'prs_taken_over_opened_count',
+  'prs_taken_over_merged_count',
+  'prs_taken_over_closed_count',
+] as const;
+
+export function prRecord(body: unknown, day: number, userId: string | null, ctx: PlanContext): NormalizedRecord {
+  if (!isRecord(body)) throw new ResponseShapeError(`PR metrics came back as ${Array.isArray(body) ? 'an array' : typeof body}, not an object`);
+  const typer = new RowTyper();
+  const data: PrMetricsRecord = { date: formatDay(day), user_id: userId, org_id: ctx.orgId };
+  for (const field of COUNT_FIELDS) data[field] = typer.integer(body[field], field);
+  return typer.changes ? { data, changes: typer.changes } : { data };
+}
