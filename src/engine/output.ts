@@ -1,0 +1,24 @@
+/**
+ * What the engine tells the outside world while it reads. The Airbyte and Singer writers in
+ * src/protocol implement it; the engine never knows which protocol is on stdout.
+ * Methods that may hit backpressure return a promise only when the reader is behind, so the hot
+ * path stays synchronous.
+ */
+import type { ConnectorError } from '../devin/errors.js';
+import type { NormalizedRecord } from '../streams/normalize.js';
+import type { StreamName } from '../streams/types.js';
+import type { StreamState } from './state.js';
+
+export type StreamStatus = 'STARTED' | 'RUNNING' | 'COMPLETE' | 'INCOMPLETE';
+export type LogLevel = 'ERROR' | 'WARN' | 'INFO' | 'DEBUG';
+
+export interface ReadOutput {
+  streamStatus(stream: StreamName, status: StreamStatus): void;
+  /** A row-count estimate, when one can be known (members total, members × days). */
+  estimate(stream: StreamName, rows: number): void;
+  record(stream: StreamName, record: NormalizedRecord): Promise<void> | void;
+  /** A checkpoint: every record it covers has already been passed to `record`. */
+  checkpoint(stream: StreamName, state: StreamState): Promise<void> | void;
+  streamError(stream: StreamName, error: ConnectorError): void;
+  log(level: LogLevel, message: string): void;
+}

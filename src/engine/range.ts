@@ -1,0 +1,67 @@
+/**
+ * Which billing days a stream reads, and in which slices.
+ *
+ * - An incremental read starts at max(start_date, cursor − lookback_days); a full refresh at
+ *   start_date. The last day is min(end_date, today).
+ * - The cursor never passes yesterday (the signpost): today's billing day is read, but it is partial,
+ *   so it is read again next time even with lookback_days 0.
+ * - The cursor never moves backwards: re-reading the lookback does not undo what was delivered.
+ */
+import { parseDay } from '../devin/billing-day.js';
+import type { DayRange } from '../streams/types.js';
+import type { StreamState } from './state.js';
+
+export interface ReadRange {
+  /** First and last billing day to read; `from > to` means there is nothing to read. */
+  from: number;
+  to: number;
+  /** The cursor of the input state, when there is one. */
+  cursor: number | undefined;
+  /** The highest value the cursor may take in this read (yesterday). */
+  signpost: number;
+  /** In-slice progress from the input state, still useful for this read. */
+  progress: { to: number; doneThrough: string } | undefined;
+}
+
+export interface RangeSettings {
+  startDay: number;
+  endDay: number;
+  lookbackDays: number;
+}
+
+export function planRange(settings: RangeSettings, incremental: boolean, state: StreamState, today: number): ReadRange {
+  const to = Math.min(settings.endDay, today);
+  const signpost = today - 1;
+  const cursor = incremental && state.date !== undefined ? (parseDay(state.date) as number) : undefined;
+  const from = cursor === undefined ? settings.startDay : Math.max(settings.startDay, cursor - settings.lookbackDays);
+  let progress: ReadRange['progress'];
+  if (incremental && state.progress) {
+    const progressTo = Math.min(parseDay(state.progress.to) as number, to);
+    // Progress is about days after the cursor; anything else is already covered.
+    if (progressTo > (cursor ?? settings.startDay - 1) && progressTo >= from) {
+      progress = { to: progressTo, doneThrough: state.progress.done_through };
+    }
+  }
+  return { from, to, cursor, signpost, progress };
+}
+
+/** Slices of at most `windowDays` days; with progress, the first slice ends where it ended. */
+export function sliceRange(range: ReadRange, windowDays: number): DayRange[] {
+  const slices: DayRange[] = [];
+  let from = range.from;
+  if (range.progress) {
+    slices.push({ from, to: range.progress.to });
+    from = range.progress.to + 1;
+  }
+  for (; from <= range.to; from += windowDays) {
+    slices.push({ from, to: Math.min(range.to, from + windowDays - 1) });
+  }
+  return slices;
+}
+
+/** The cursor after every day up to `lastDone` is emitted: capped at the signpost, never lower than before. */
+export function advanceCursor(previous: number | undefined, lastDone: number, signpost: number): number | undefined {
+  const candidate = Math.min(lastDone, signpost);
+  if (previous === undefined) return candidate;
+  return Math.max(previous, candidate);
+}

@@ -1,0 +1,82 @@
+/**
+ * Everything one stream's read needs, and the two things every plan does: emit records (honouring
+ * backpressure) and emit checkpoints (never the same state twice with nothing in between).
+ */
+import type { ConnectorConfig } from '../config/resolve.js';
+import type { DevinClient, RequestCounter } from '../devin/client.js';
+import type { Scope } from '../devin/endpoints.js';
+import type { NormalizedRecord } from '../streams/normalize.js';
+import type { PlanContext, StreamDefinition } from '../streams/types.js';
+import type { CheckpointPolicy } from './checkpoint.js';
+import type { MemberDirectory } from './member-directory.js';
+import type { ReadOutput } from './output.js';
+import { SkipLog } from './skips.js';
+import type { StreamState } from './state.js';
+
+/** Per-read settings that streams share and may adapt (the consumption window shrinks on 400/422). */
+export interface SharedReadSettings {
+  windowDays: number;
+}
+
+export interface StreamRunOptions {
+  stream: StreamDefinition;
+  incremental: boolean;
+  config: ConnectorConfig;
+  scope: Scope;
+  client: Pick<DevinClient, 'getJson'>;
+  output: ReadOutput;
+  directory: MemberDirectory;
+  inputState: StreamState;
+  today: number;
+  policy: CheckpointPolicy;
+  poolSize: number;
+  now: () => number;
+  shared: SharedReadSettings;
+}
+
+export class StreamRun {
+  readonly counter: RequestCounter = { requests: 0 };
+  readonly skips = new SkipLog();
+  readonly planContext: PlanContext;
+  recordCount = 0;
+  private lastStateJson: string | undefined;
+  private recordsSinceState = 0;
+
+  constructor(readonly options: StreamRunOptions) {
+    const { scope } = options;
+    this.planContext = {
+      scope,
+      orgId: scope.kind === 'organization' ? scope.orgId : null,
+      skipRow: (reason) => this.skips.add(reason),
+    };
+  }
+
+  get name() {
+    return this.options.stream.name;
+  }
+
+  async emit(records: readonly NormalizedRecord[]): Promise<void> {
+    const { output } = this.options;
+    for (const record of records) {
+      const pending = output.record(this.name, record);
+      if (pending) await pending;
+    }
+    this.recordCount += records.length;
+    this.recordsSinceState += records.length;
+  }
+
+  /** Emits a state unless it would repeat the previous one with no records in between. */
+  async checkpoint(state: StreamState): Promise<void> {
+    const json = JSON.stringify(state);
+    if (json === this.lastStateJson && this.recordsSinceState === 0) return;
+    this.lastStateJson = json;
+    this.recordsSinceState = 0;
+    const pending = this.options.output.checkpoint(this.name, state);
+    if (pending) await pending;
+  }
+
+  /** True once at least one state went out. */
+  get checkpointed(): boolean {
+    return this.lastStateJson !== undefined;
+  }
+}
