@@ -1,0 +1,198 @@
+/**
+ * `source-devin`: the Airbyte front door. spec | check --config F | discover --config F |
+ * read --config F --catalog F [--state F]. stdout carries AirbyteMessages only (and --help/--version).
+ */
+import yargs from 'yargs';
+import { ConfigError } from '../config/resolve.js';
+import { connectorSpecification } from '../config/spec.js';
+import { dayOfMillis } from '../devin/billing-day.js';
+import { ConnectorError, isConnectorError } from '../devin/errors.js';
+import { runCheck } from '../engine/check.js';
+import { runRead } from '../engine/read.js';
+import { StateError } from '../engine/state.js';
+import { airbyteCatalog, CatalogError, parseConfiguredCatalog } from '../protocol/airbyte-catalog.js';
+import { parseAirbyteState } from '../protocol/airbyte-state.js';
+import { AirbyteWriter } from '../protocol/airbyte.js';
+import { LineWriter, OutputClosedError } from '../protocol/line-writer.js';
+import { Redactor } from '../protocol/redactor.js';
+import { VERSION } from '../version.js';
+import { createClient, loadConfig } from './connector.js';
+import { InputFileError, readJsonFile } from './files.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo } from './io.js';
+
+interface ParsedArgs {
+  command: 'spec' | 'check' | 'discover' | 'read';
+  config?: string;
+  catalog?: string;
+  state?: string;
+}
+
+type ParseOutcome = { args: ParsedArgs } | { document: string } | { usageError: string };
+
+const fileOption = (describe: string) => ({ type: 'string' as const, demandOption: true, requiresArg: true, describe });
+
+export async function parseAirbyteArgs(argv: readonly string[]): Promise<ParseOutcome> {
+  const parser = yargs()
+    .scriptName('source-devin')
+    .usage('$0 <command>\n\nAirbyte source for Devin (Cognition) usage data. Messages are JSON lines on stdout.')
+    .command('spec', 'Print the connector specification (one SPEC message)')
+    .command('check', 'Test the config against the Devin API (one CONNECTION_STATUS message)', (y) =>
+      y.option('config', fileOption('config JSON file')),
+    )
+    .command('discover', 'Print the streams and their schemas (one CATALOG message)', (y) =>
+      y.option('config', fileOption('config JSON file')),
+    )
+    .command('read', 'Extract records, with state checkpoints', (y) =>
+      y
+        .option('config', fileOption('config JSON file'))
+        .option('catalog', fileOption('configured catalog JSON file'))
+        .option('state', { type: 'string', requiresArg: true, describe: 'state JSON file from a previous read' }),
+    )
+    .demandCommand(1, 'a command is required: spec, check, discover or read')
+    .strict()
+    .help()
+    .version(VERSION)
+    .wrap(100);
+  const outcome = await new Promise<{ error?: Error; parsed?: Record<string, unknown>; output: string }>((resolve) => {
+    void parser.parse([...argv], {}, (error, parsed, output) =>
+      resolve({ ...(error ? { error } : {}), parsed: parsed as Record<string, unknown>, output }),
+    );
+  });
+  if (outcome.error) return { usageError: outcome.error.message };
+  if (outcome.output) return { document: outcome.output };
+  const parsed = outcome.parsed ?? {};
+  const command = String((parsed._ as unknown[])[0]) as ParsedArgs['command'];
+  if ((parsed._ as unknown[]).length > 1) return { usageError: `unexpected argument: ${String((parsed._ as unknown[])[1])}` };
+  for (const flag of ['config', 'catalog', 'state'] as const) {
+    if (Array.isArray(parsed[flag])) return { usageError: `--${flag} was given more than once` };
+    if (parsed[flag] === '') return { usageError: `--${flag} needs a file path` };
+  }
+  return {
+    args: {
+      command,
+      ...(typeof parsed.config === 'string' ? { config: parsed.config } : {}),
+      ...(typeof parsed.catalog === 'string' ? { catalog: parsed.catalog } : {}),
+      ...(typeof parsed.state === 'string' ? { state: parsed.state } : {}),
+    },
+  };
+}
+
+export async function runSourceDevin(argv: readonly string[], io: CliIo): Promise<number> {
+  const parsed = await parseAirbyteArgs(argv);
+  if ('usageError' in parsed) {
+    io.stderr.write(`source-devin: ${parsed.usageError} (see source-devin --help)\n`);
+    return EXIT_USAGE;
+  }
+  const lines = new LineWriter(io.stdout);
+  if ('document' in parsed) {
+    lines.writeText(`${parsed.document}\n`);
+    await lines.flush();
+    return EXIT_OK;
+  }
+  const redactor = new Redactor();
+  const writer = new AirbyteWriter(lines, redactor, io.now);
+  let code: number;
+  try {
+    code = await runCommand(parsed.args, io, writer, redactor);
+  } catch (error) {
+    if (error instanceof OutputClosedError) {
+      io.stderr.write(`source-devin: ${error.message}; stopping\n`);
+      return EXIT_FAILURE;
+    }
+    code = reportFailure(writer, error);
+  }
+  try {
+    await lines.flush();
+  } catch (error) {
+    io.stderr.write(`source-devin: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT_FAILURE;
+  }
+  return code;
+}
+
+async function runCommand(args: ParsedArgs, io: CliIo, writer: AirbyteWriter, redactor: Redactor): Promise<number> {
+  if (args.command === 'spec') {
+    writer.spec(connectorSpecification());
+    return EXIT_OK;
+  }
+  const rawConfig = await readJsonFile(args.config as string, 'config');
+  if (args.command === 'check') {
+    let config;
+    try {
+      config = loadConfig(rawConfig, io, redactor);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      // An empty key is a credentials problem, not a typo in the file (SPEC §7).
+      const code = error.key === 'api_key' && /empty|required/.test(error.message) ? 'invalid_credentials' : 'config_error';
+      writer.connectionStatus('FAILED', `${code}: ${error.message}`);
+      return EXIT_OK;
+    }
+    const client = createClient(config, io);
+    try {
+      const result = await runCheck(config, client, dayOfMillis(io.now()));
+      writer.connectionStatus(result.status, result.message);
+    } finally {
+      await client.close();
+    }
+    return EXIT_OK;
+  }
+  const config = withFile(args.config as string, () => loadConfig(rawConfig, io, redactor));
+  if (args.command === 'discover') {
+    writer.catalog(airbyteCatalog(config));
+    return EXIT_OK;
+  }
+  const rawCatalog = await readJsonFile(args.catalog as string, 'catalog');
+  const streams = withFile(args.catalog as string, () => parseConfiguredCatalog(rawCatalog), 'catalog');
+  const rawState = args.state === undefined ? undefined : await readJsonFile(args.state, 'state');
+  const state = withFile(args.state ?? '', () => parseAirbyteState(rawState), 'state');
+
+  const output = writer.readOutput();
+  const client = createClient(config, io, (level, message) => output.log(level, message));
+  try {
+    const result = await runRead({
+      config,
+      streams,
+      state,
+      output,
+      client,
+      now: io.now,
+      ...(io.checkpointPolicy ? { policy: io.checkpointPolicy } : {}),
+    });
+    if (result.failed.length > 0) {
+      writer.log('ERROR', `the read did not complete: ${result.failed.join(', ')} failed (see the error traces above)`);
+      return EXIT_FAILURE;
+    }
+    return EXIT_OK;
+  } finally {
+    await client.close();
+  }
+}
+
+/** Runs a validation step and turns its error into a config_error naming the file. */
+function withFile<T>(path: string, step: () => T, role: 'config' | 'catalog' | 'state' = 'config'): T {
+  try {
+    return step();
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof CatalogError || error instanceof StateError) {
+      throw new ConnectorError(`${role} file ${path}: ${error.message}`, 'config_error');
+    }
+    throw error;
+  }
+}
+
+/** Any error that ends a command: one TRACE ERROR, exit 1. */
+function reportFailure(writer: AirbyteWriter, error: unknown): number {
+  if (error instanceof InputFileError) {
+    writer.traceError({ message: error.message, failureType: 'config_error' });
+  } else if (isConnectorError(error)) {
+    writer.traceError({ message: error.message, failureType: error.failureType, internalMessage: error.internal });
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    writer.traceError({
+      message: `unexpected error: ${message}`,
+      failureType: 'system_error',
+      stackTrace: error instanceof Error ? error.stack : undefined,
+    });
+  }
+  return EXIT_FAILURE;
+}

@@ -1,0 +1,46 @@
+/**
+ * Reads the JSON files a command is given. Every failure is a one-line message naming the file and
+ * the problem (missing, unreadable, not JSON), never a stack trace.
+ */
+import { readFile } from 'node:fs/promises';
+
+export class InputFileError extends Error {
+  override name = 'InputFileError';
+}
+
+export type FileRole = 'config' | 'catalog' | 'state';
+
+/** Parsed JSON, or `undefined` for an empty state file (Airbyte passes one on a first sync). */
+export async function readJsonFile(path: string, role: FileRole): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable (permission denied)' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? 'unknown error'})`;
+    throw new InputFileError(`${role} file ${path} ${reason}`);
+  }
+  if (text.trim() === '') {
+    if (role === 'state') return undefined;
+    throw new InputFileError(`${role} file ${path} is empty`);
+  }
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new InputFileError(`${role} file ${path} is not valid JSON${whereJsonBroke(text, error)}`);
+  }
+}
+
+/**
+ * " (line L, column C)" from V8's message. The message itself is not repeated: V8 quotes the start of
+ * the text, and a config file's start is where the API key is.
+ */
+function whereJsonBroke(text: string, error: unknown): string {
+  const position = /position (\d+)/.exec(error instanceof Error ? error.message : '');
+  if (!position) return '';
+  const before = text.slice(0, Number(position[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return ` (line ${line}, column ${column})`;
+}

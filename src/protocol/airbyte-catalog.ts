@@ -1,0 +1,61 @@
+/** The Airbyte catalog (discover) and the configured catalog (read's --catalog). */
+import type { ConnectorConfig } from '../config/resolve.js';
+import type { ConfiguredStream } from '../engine/read.js';
+import { isRecord } from '../streams/normalize.js';
+import { STREAMS, STREAM_NAMES, findStream } from '../streams/index.js';
+import type { SyncMode } from '../streams/types.js';
+
+type GranularityConfig = Pick<ConnectorConfig, 'prMetricsGranularity'>;
+
+export function airbyteCatalog(config: GranularityConfig): { streams: Record<string, unknown>[] } {
+  return {
+    streams: STREAMS.map((stream) => {
+      const incremental = stream.syncModes.includes('incremental');
+      return {
+        name: stream.name,
+        json_schema: stream.schema,
+        supported_sync_modes: [...stream.syncModes],
+        ...(stream.cursorField
+          ? { source_defined_cursor: true, default_cursor_field: [stream.cursorField] }
+          : { source_defined_cursor: false }),
+        source_defined_primary_key: stream.primaryKey(config),
+        // Incremental streams resume from their state (cursor plus in-slice progress).
+        is_resumable: incremental,
+      };
+    }),
+  };
+}
+
+/** A configured catalog the engine cannot use; the caller adds the file name. */
+export class CatalogError extends Error {
+  override name = 'CatalogError';
+}
+
+const SYNC_MODES: readonly SyncMode[] = ['full_refresh', 'incremental'];
+
+export function parseConfiguredCatalog(raw: unknown): ConfiguredStream[] {
+  if (!isRecord(raw) || !Array.isArray(raw.streams)) {
+    throw new CatalogError('must be a configured catalog: an object with a "streams" array');
+  }
+  if (raw.streams.length === 0) throw new CatalogError('lists no streams: select at least one');
+  const configured: ConfiguredStream[] = [];
+  raw.streams.forEach((entry: unknown, index: number) => {
+    const where = `streams[${index}]`;
+    if (!isRecord(entry) || !isRecord(entry.stream) || typeof entry.stream.name !== 'string') {
+      throw new CatalogError(`${where} must have stream.name`);
+    }
+    const name = entry.stream.name;
+    const stream = findStream(name);
+    if (!stream) throw new CatalogError(`${where}: unknown stream "${name}" (this source has ${STREAM_NAMES.join(', ')})`);
+    if (configured.some((c) => c.stream.name === name)) throw new CatalogError(`${where}: stream "${name}" is listed twice`);
+    const syncMode = entry.sync_mode ?? 'full_refresh';
+    if (typeof syncMode !== 'string' || !SYNC_MODES.includes(syncMode as SyncMode)) {
+      throw new CatalogError(`${where}: sync_mode ${JSON.stringify(syncMode)} is not full_refresh or incremental`);
+    }
+    if (!stream.syncModes.includes(syncMode as SyncMode)) {
+      throw new CatalogError(`${where}: stream "${name}" does not support sync_mode ${syncMode} (it supports ${stream.syncModes.join(', ')})`);
+    }
+    configured.push({ stream, syncMode: syncMode as SyncMode });
+  });
+  return configured;
+}

@@ -1,0 +1,67 @@
+/**
+ * Reads the --state file Airbyte passes back: a JSON array of AirbyteStateMessage (STREAM or GLOBAL),
+ * or a legacy object blob (LEGACY `data`, a map of stream → state, or Singer-style bookmarks).
+ * Entries for streams we do not know or were not asked for are ignored.
+ */
+import { parseStreamState, StateError, type StreamState } from '../engine/state.js';
+import { isRecord } from '../streams/normalize.js';
+
+export function parseAirbyteState(raw: unknown): Map<string, StreamState> {
+  const states = new Map<string, StreamState>();
+  if (raw === null || raw === undefined) return states;
+  if (Array.isArray(raw)) {
+    raw.forEach((entry, index) => readStateMessage(unwrapEnvelope(entry), index, states));
+    return states;
+  }
+  if (isRecord(raw)) {
+    if (raw.type === 'STREAM' || raw.type === 'GLOBAL' || raw.type === 'STATE') {
+      readStateMessage(unwrapEnvelope(raw), 0, states);
+      return states;
+    }
+    readLegacyBlob(raw, states);
+    return states;
+  }
+  throw new StateError('must be a JSON array of state messages (or a legacy state object)');
+}
+
+function unwrapEnvelope(entry: unknown): unknown {
+  // People sometimes save whole stdout lines: {"type":"STATE","state":{…}}.
+  return isRecord(entry) && entry.type === 'STATE' && isRecord(entry.state) ? entry.state : entry;
+}
+
+function readStateMessage(entry: unknown, index: number, states: Map<string, StreamState>): void {
+  if (!isRecord(entry)) throw new StateError(`entry ${index} must be an object`);
+  const type = entry.type ?? (entry.stream ? 'STREAM' : entry.global ? 'GLOBAL' : entry.data ? 'LEGACY' : undefined);
+  if (type === 'STREAM') {
+    readStreamEntry(entry.stream, `entry ${index}`, states);
+  } else if (type === 'GLOBAL') {
+    const global = entry.global;
+    if (!isRecord(global) || !Array.isArray(global.stream_states)) {
+      throw new StateError(`entry ${index} is GLOBAL state without global.stream_states`);
+    }
+    global.stream_states.forEach((streamState, i) => readStreamEntry(streamState, `entry ${index} stream_states[${i}]`, states));
+  } else if (type === 'LEGACY') {
+    if (!isRecord(entry.data)) throw new StateError(`entry ${index} is LEGACY state without a data object`);
+    readLegacyBlob(entry.data, states);
+  } else {
+    throw new StateError(`entry ${index} has none of stream, global or data (type ${JSON.stringify(entry.type)})`);
+  }
+}
+
+function readStreamEntry(value: unknown, where: string, states: Map<string, StreamState>): void {
+  if (!isRecord(value) || !isRecord(value.stream_descriptor) || typeof value.stream_descriptor.name !== 'string') {
+    throw new StateError(`${where} must have stream_descriptor.name`);
+  }
+  const name = value.stream_descriptor.name;
+  states.set(name, parseStreamState(name, value.stream_state));
+}
+
+function readLegacyBlob(blob: Record<string, unknown>, states: Map<string, StreamState>): void {
+  const streams = isRecord(blob.bookmarks) ? blob.bookmarks : blob;
+  for (const [name, value] of Object.entries(streams)) {
+    if (!isRecord(value)) continue;
+    // A Singer bookmark keeps the cursor in replication_key_value.
+    const state = 'replication_key_value' in value ? { ...value, date: value.replication_key_value } : value;
+    states.set(name, parseStreamState(name, state));
+  }
+}
