@@ -73,7 +73,7 @@ describe('authentication and permissions', () => {
   });
 
   it('401s unknown, missing, blank and non-bearer credentials without echoing them', async () => {
-    for (const headers of [
+    for (const headers of <Array<Record<string, string>>>[
       { authorization: 'Bearer cog_not_a_key' },
       { authorization: 'Bearer ' },
       { authorization: '' },

@@ -1,7 +1,6 @@
 // The oracle agrees with what the endpoints serve: walk the API like a connector would and compare.
 import { readFileSync } from 'node:fs';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
+import { newAjv } from '../helpers/ajv.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dayOfSeconds, dayStartSeconds, formatDay, parseDay } from '../../src/devin/billing-day.js';
 import {
@@ -109,8 +108,7 @@ function complete(query: GroundTruthQuery): Required<GroundTruthQuery> {
   return { key: KEY_ENTERPRISE, includeIdpUsers: true, granularity: 'day', ...query };
 }
 
-const schemaAjv = new Ajv({ strict: false, allErrors: true });
-addFormats(schemaAjv);
+const schemaAjv = newAjv();
 const validators = Object.fromEntries(
   ['members', 'daily_consumption', 'pr_metrics'].map((stream) => [
     stream,

@@ -1,6 +1,6 @@
 // Member listings over HTTP: OpenAPI shapes, cursor pagination, validation, both scopes.
 import { readFileSync } from 'node:fs';
-import Ajv from 'ajv';
+import { newAjv } from '../helpers/ajv.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   KEY_ENTERPRISE,
@@ -21,7 +21,7 @@ const openapi = JSON.parse(
   readFileSync(new URL('../reference/devin-openapi-members-subset.json', import.meta.url), 'utf8'),
 ) as { components: unknown };
 // strict:false lets ajv accept the OpenAPI `nullable` keyword (which it implements) and ignore the rest.
-const ajv = new Ajv({ strict: false, allErrors: true });
+const ajv = newAjv();
 const validateUserPage = ajv.compile({ components: openapi.components, $ref: '#/components/schemas/PaginatedResponse_User_' });
 const validateIdpPage = ajv.compile({ components: openapi.components, $ref: '#/components/schemas/PaginatedResponse_IdpGroupUser_' });
 
