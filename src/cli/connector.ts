@@ -4,7 +4,7 @@
  */
 import { resolveConfig, type ConnectorConfig } from '../config/resolve.js';
 import { dayOfMillis } from '../devin/billing-day.js';
-import { DevinClient, type LogFn } from '../devin/client.js';
+import { DevinClient, type HttpAttempt, type LogFn } from '../devin/client.js';
 import { AdaptiveLimiter } from '../devin/limiter.js';
 import type { Redactor } from '../protocol/redactor.js';
 import { userAgent } from '../version.js';
@@ -16,7 +16,12 @@ export function loadConfig(raw: unknown, io: CliIo, redactor: Redactor): Connect
   return resolveConfig(raw, dayOfMillis(io.now()));
 }
 
-export function createClient(config: ConnectorConfig, io: CliIo, log?: LogFn): DevinClient {
+export function createClient(
+  config: ConnectorConfig,
+  io: CliIo,
+  log?: LogFn,
+  onAttempt?: (attempt: HttpAttempt) => void,
+): DevinClient {
   const limiter = new AdaptiveLimiter({
     maxConcurrency: config.maxConcurrency,
     now: io.now,
@@ -32,6 +37,7 @@ export function createClient(config: ConnectorConfig, io: CliIo, log?: LogFn): D
     ...(io.sleep ? { sleep: io.sleep } : {}),
     ...(io.random ? { random: io.random } : {}),
     ...(log ? { log } : {}),
+    ...(onAttempt ? { onAttempt } : {}),
     now: io.now,
   });
 }

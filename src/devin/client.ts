@@ -28,6 +28,13 @@ export interface RequestCounter {
 
 export type LogFn = (level: 'INFO' | 'WARN' | 'DEBUG', message: string) => void;
 
+/** One HTTP attempt, reported after it ends (for request-duration metrics). `status` 0 = no response. */
+export interface HttpAttempt {
+  path: string;
+  status: number;
+  durationMs: number;
+}
+
 export interface DevinClientOptions {
   apiUrl: string;
   apiKey: string;
@@ -37,6 +44,8 @@ export interface DevinClientOptions {
   /** Tests inject undici's MockAgent here; production uses a keep-alive Agent. */
   dispatcher?: Dispatcher;
   log?: LogFn;
+  /** Called after every HTTP attempt (retries included); must not throw. */
+  onAttempt?: (attempt: HttpAttempt) => void;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   now?: () => number;
@@ -54,6 +63,7 @@ export class DevinClient {
   private readonly ownsDispatcher: boolean;
   private readonly limiter: AdaptiveLimiter;
   private readonly log: LogFn;
+  private readonly onAttempt: ((attempt: HttpAttempt) => void) | undefined;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly now: () => number;
@@ -81,6 +91,7 @@ export class DevinClient {
         connect: { timeout: 15_000 },
       });
     this.log = options.log ?? (() => undefined);
+    this.onAttempt = options.onAttempt;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
@@ -107,6 +118,9 @@ export class DevinClient {
       await this.limiter.acquire();
       let outcome: RequestOutcome = 'failure';
       let retryAfterMs: number | undefined;
+      const attemptStarted = this.now();
+      const attemptPath = url.pathname;
+      let attemptStatus = 0;
       try {
         this.requestCount += 1;
         if (counter) counter.requests += 1;
@@ -120,6 +134,7 @@ export class DevinClient {
         });
         const status = response.statusCode;
         lastStatus = status;
+        attemptStatus = status;
         if (status >= 200 && status < 300) {
           const text = await response.body.text();
           try {
@@ -166,6 +181,7 @@ export class DevinClient {
         lastProblem = describeNetworkError(error);
       } finally {
         this.limiter.release(outcome);
+        this.onAttempt?.({ path: attemptPath, status: attemptStatus, durationMs: this.now() - attemptStarted });
       }
       if (attempt >= this.policy.maxAttempts) {
         throw new RetriesExhaustedError(
