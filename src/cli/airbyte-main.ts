@@ -83,7 +83,9 @@ export async function runSourceDevin(argv: readonly string[], io: CliIo): Promis
     io.stderr.write(`source-devin: ${parsed.usageError} (see source-devin --help)\n`);
     return EXIT_USAGE;
   }
-  const lines = new LineWriter(io.stdout);
+  // When the reader goes away (EPIPE), every request in flight is aborted at once.
+  const stop = new AbortController();
+  const lines = new LineWriter(io.stdout, () => stop.abort());
   if ('document' in parsed) {
     lines.writeText(`${parsed.document}\n`);
     await lines.flush();
@@ -93,10 +95,10 @@ export async function runSourceDevin(argv: readonly string[], io: CliIo): Promis
   const writer = new AirbyteWriter(lines, redactor, io.now);
   let code: number;
   try {
-    code = await runCommand(parsed.args, io, writer, redactor);
+    code = await runCommand(parsed.args, io, writer, redactor, stop.signal);
   } catch (error) {
-    if (error instanceof OutputClosedError) {
-      io.stderr.write(`source-devin: ${error.message}; stopping\n`);
+    if (error instanceof OutputClosedError || lines.closed) {
+      io.stderr.write('source-devin: stdout was closed by the reader; stopping\n');
       return EXIT_FAILURE;
     }
     code = reportFailure(writer, error);
@@ -104,13 +106,19 @@ export async function runSourceDevin(argv: readonly string[], io: CliIo): Promis
   try {
     await lines.flush();
   } catch (error) {
-    io.stderr.write(`source-devin: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr.write(`source-devin: ${error instanceof Error ? error.message : String(error)}; stopping\n`);
     return EXIT_FAILURE;
   }
   return code;
 }
 
-async function runCommand(args: ParsedArgs, io: CliIo, writer: AirbyteWriter, redactor: Redactor): Promise<number> {
+async function runCommand(
+  args: ParsedArgs,
+  io: CliIo,
+  writer: AirbyteWriter,
+  redactor: Redactor,
+  signal: AbortSignal,
+): Promise<number> {
   if (args.command === 'spec') {
     writer.spec(connectorSpecification());
     return EXIT_OK;
@@ -147,7 +155,7 @@ async function runCommand(args: ParsedArgs, io: CliIo, writer: AirbyteWriter, re
   const state = withFile(args.state ?? '', () => parseAirbyteState(rawState), 'state');
 
   const output = writer.readOutput();
-  const client = createClient(config, io, (level, message) => output.log(level, message));
+  const client = createClient(config, io, { log: (level, message) => output.log(level, message), signal });
   try {
     const result = await runRead({
       config,

@@ -16,12 +16,21 @@ export function loadConfig(raw: unknown, io: CliIo, redactor: Redactor): Connect
   return resolveConfig(raw, dayOfMillis(io.now()));
 }
 
+export interface ClientHooks {
+  /** Retry notices and other client logs. */
+  log?: LogFn;
+  /** Called after every HTTP attempt (metrics). */
+  onAttempt?: (attempt: HttpAttempt) => void;
+  /** Aborts every request in flight (the reader of stdout went away). */
+  signal?: AbortSignal;
+}
+
 export function createClient(
   config: ConnectorConfig,
   io: CliIo,
-  log?: LogFn,
-  onAttempt?: (attempt: HttpAttempt) => void,
+  hooks: ClientHooks = {},
 ): DevinClient {
+  const { log, onAttempt, signal } = hooks;
   const limiter = new AdaptiveLimiter({
     maxConcurrency: config.maxConcurrency,
     now: io.now,
@@ -38,6 +47,7 @@ export function createClient(
     ...(io.random ? { random: io.random } : {}),
     ...(log ? { log } : {}),
     ...(onAttempt ? { onAttempt } : {}),
+    ...(signal ? { signal } : {}),
     now: io.now,
   });
 }

@@ -6,6 +6,7 @@
  * - The cursor never passes yesterday (the signpost): today's billing day is read, but it is partial,
  *   so it is read again next time even with lookback_days 0.
  * - The cursor never moves backwards: re-reading the lookback does not undo what was delivered.
+ * - A cursor later than the last day (end_date, or a future cursor) reads nothing.
  */
 import { parseDay } from '../devin/billing-day.js';
 import type { DayRange } from '../streams/types.js';
@@ -33,7 +34,14 @@ export function planRange(settings: RangeSettings, incremental: boolean, state: 
   const to = Math.min(settings.endDay, today);
   const signpost = today - 1;
   const cursor = incremental && state.date !== undefined ? (parseDay(state.date) as number) : undefined;
-  const from = cursor === undefined ? settings.startDay : Math.max(settings.startDay, cursor - settings.lookbackDays);
+  // A cursor past the last day to read means everything asked for was delivered (SPEC §6): nothing
+  // to re-read, even inside the lookback.
+  const from =
+    cursor === undefined
+      ? settings.startDay
+      : cursor > to
+        ? to + 1
+        : Math.max(settings.startDay, cursor - settings.lookbackDays);
   let progress: ReadRange['progress'];
   if (incremental && state.progress) {
     const progressTo = Math.min(parseDay(state.progress.to) as number, to);

@@ -90,9 +90,9 @@ export async function runRead(options: ReadOptions): Promise<ReadResult> {
         now,
         shared,
       });
-      output.streamStatus(stream.name, 'RUNNING');
       let error: ConnectorError | undefined;
       try {
+        output.streamStatus(stream.name, 'RUNNING');
         await readStream(run);
       } catch (caught) {
         error = streamFailure(caught, scope);
@@ -102,26 +102,34 @@ export async function runRead(options: ReadOptions): Promise<ReadResult> {
         records: run.recordCount,
         requests: run.counter.requests + (stream.plan(config).kind === 'member-list' ? directory.counter.requests : 0),
         seconds: (now() - started) / 1000,
+        ...(error ? { error } : {}),
       };
-      const skipped = [run.skips.summary(), stream.name === 'members' ? directory.skips.summary() : undefined]
-        .filter(Boolean)
-        .join('; ');
-      if (skipped) output.log('WARN', `${stream.name}: skipped ${skipped}`);
-      output.log(
-        'INFO',
-        `${stream.name}: ${summary.records} records, ${summary.requests} requests, ${summary.seconds.toFixed(1)} s` +
-          (error ? ' (failed)' : ''),
-      );
-      if (error) {
-        output.streamError(stream.name, error);
-        output.streamStatus(stream.name, 'INCOMPLETE');
-        return { ...summary, error };
+      // Reporting must not throw: if stdout itself is gone, the caller finds out when it flushes.
+      try {
+        reportStream(output, run, summary, stream.name === 'members' ? directory.skips.summary() : undefined);
+      } catch {
+        // the output is closed; nothing more can be said
       }
-      output.streamStatus(stream.name, 'COMPLETE');
       return summary;
     }),
   );
   return { summaries, failed: summaries.filter((s) => s.error).map((s) => s.stream) };
+}
+
+function reportStream(output: ReadOutput, run: StreamRun, summary: StreamSummary, directorySkips: string | undefined): void {
+  const skipped = [run.skips.summary(), directorySkips].filter(Boolean).join('; ');
+  if (skipped) output.log('WARN', `${summary.stream}: skipped ${skipped}`);
+  output.log(
+    'INFO',
+    `${summary.stream}: ${summary.records} records, ${summary.requests} requests, ${summary.seconds.toFixed(1)} s` +
+      (summary.error ? ' (failed)' : ''),
+  );
+  if (summary.error) {
+    output.streamError(summary.stream, summary.error);
+    output.streamStatus(summary.stream, 'INCOMPLETE');
+  } else {
+    output.streamStatus(summary.stream, 'COMPLETE');
+  }
 }
 
 async function readStream(run: StreamRun): Promise<void> {

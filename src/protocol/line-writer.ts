@@ -20,11 +20,22 @@ export class LineWriter {
   private draining: Promise<void> | undefined;
   private failure: Error | undefined;
   private readonly onError = (error: Error): void => {
+    if (this.failure) return;
     this.failure = new OutputClosedError(`stdout failed: ${(error as NodeJS.ErrnoException).code ?? error.message}`);
+    this.onClosed?.();
   };
 
-  constructor(private readonly out: Writable) {
+  /** `onClosed` runs once when the reader goes away, so the caller can stop all work at once. */
+  constructor(
+    private readonly out: Writable,
+    private readonly onClosed?: () => void,
+  ) {
     out.on('error', this.onError);
+  }
+
+  /** Set once the reader is gone; nothing more can be delivered. */
+  get closed(): boolean {
+    return this.failure !== undefined;
   }
 
   /** Queues one message. Returns a promise only when the caller should wait for the reader. */

@@ -2,11 +2,29 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, onTestFinished } from 'vitest';
 
-export function tempDir(): { path: (name: string) => string; json: (name: string, value: unknown) => string; text: (name: string, value: string) => string } {
+export interface TempDir {
+  path: (name: string) => string;
+  json: (name: string, value: unknown) => string;
+  text: (name: string, value: string) => string;
+}
+
+/** A temp dir removed after the test file (call at module or describe level). */
+export function tempDir(): TempDir {
   const dir = mkdtempSync(join(tmpdir(), 'source-devin-test-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return dirApi(dir);
+}
+
+/** A temp dir removed when the current test finishes (call inside a test). */
+export function scratchDir(): TempDir {
+  const dir = mkdtempSync(join(tmpdir(), 'source-devin-test-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dirApi(dir);
+}
+
+function dirApi(dir: string): TempDir {
   const path = (name: string): string => join(dir, name);
   return {
     path,
