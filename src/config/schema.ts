@@ -92,6 +92,7 @@ export const configSchema = z.object({
         'Base URL of the Devin API. Dedicated deployments use their own host. Must be https:// (plain http only ' +
         'for loopback hosts).',
       order: 7,
+      format: 'uri',
       examples: [DEFAULT_API_URL],
     }),
   max_concurrency: z
