@@ -58,7 +58,7 @@ export async function parseAirbyteArgs(argv: readonly string[]): Promise<ParseOu
       resolve({ ...(error ? { error } : {}), parsed: parsed as Record<string, unknown>, output }),
     );
   });
-  if (outcome.error) return { usageError: outcome.error.message };
+  if (outcome.error) return { usageError: explainUsageError(outcome.error.message, argv) };
   if (outcome.output) return { document: outcome.output };
   const parsed = outcome.parsed ?? {};
   const command = String((parsed._ as unknown[])[0]) as ParsedArgs['command'];
@@ -75,6 +75,27 @@ export async function parseAirbyteArgs(argv: readonly string[]): Promise<ParseOu
       ...(typeof parsed.state === 'string' ? { state: parsed.state } : {}),
     },
   };
+}
+
+const COMMANDS = ['spec', 'check', 'discover', 'read'];
+
+/** yargs says "Unknown argument: nope"; a person wants to know whether it was a command or a flag. */
+function explainUsageError(message: string, argv: readonly string[]): string {
+  const unknown = /^Unknown arguments?: (.+)$/.exec(message);
+  if (!unknown) return message;
+  const first = argv[0];
+  if (first !== undefined && !first.startsWith('-') && !COMMANDS.includes(first)) {
+    return `unknown command "${first}": use spec, check, discover or read`;
+  }
+  const names = (unknown[1] ?? '').split(', ');
+  // yargs also reports --foo-bar as fooBar: both name the same flag.
+  const flagName = (arg: string): string => arg.replace(/^-+/, '').split('=')[0] ?? '';
+  const camel = (text: string): string => text.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  const described = names.map((name) => {
+    const flag = argv.find((arg) => arg.startsWith('-') && (flagName(arg) === name || camel(flagName(arg)) === name));
+    return flag ? `unknown option ${flag.split('=')[0]}` : `unexpected argument "${name}"`;
+  });
+  return `${[...new Set(described)].join('; ')}${first && COMMANDS.includes(first) ? ` for ${first}` : ''}`;
 }
 
 export async function runSourceDevin(argv: readonly string[], io: CliIo): Promise<number> {
