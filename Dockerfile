@@ -1,0 +1,34 @@
+# source-devin: the Airbyte image. Two stages: the build stage has the dev dependencies (TypeScript) and
+# compiles src/ to dist/; the runtime stage has only the production dependencies, the compiled code, the
+# stream schemas (read at run time) and package.json (the version is read from it at run time).
+#
+#   docker build -t source-devin/source-devin:dev .
+#   docker run --rm source-devin/source-devin:dev spec
+#
+# The base is the official Node 20 image, pinned by tag. For byte-reproducible release builds, pin the
+# digest as well (node:20-bookworm-slim@sha256:…).
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json ./
+COPY src ./src
+COPY schemas ./schemas
+RUN npm run build
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /airbyte/integration_code
+COPY package.json package-lock.json ./
+# Production dependencies only; no install scripts run (none of them needs one).
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=build /build/dist ./dist
+COPY schemas ./schemas
+COPY LICENSE ./
+# The files stay owned by root and read-only for the process; it writes nothing but stdout and stderr.
+USER node
+ENV AIRBYTE_ENTRYPOINT="node /airbyte/integration_code/dist/cli/source-devin.js"
+ENTRYPOINT ["node", "/airbyte/integration_code/dist/cli/source-devin.js"]
+LABEL io.airbyte.name="source-devin/source-devin"
+LABEL io.airbyte.version="0.1.0"
