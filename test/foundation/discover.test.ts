@@ -1,0 +1,152 @@
+/**
+ * discover (SPEC §5): exactly one CATALOG with the three streams, their sync modes, source-defined
+ * cursor and primary keys (pr_metrics' key follows pr_metrics_granularity), is_resumable; every key and
+ * cursor path exists in the schema and no key field is an object or array. The ready-to-use configured
+ * catalogs in catalog/*.json match discover and are accepted by `read` against the simulator.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KEY_ENTERPRISE, KEY_ORG, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { newAjv } from '../helpers/ajv.js';
+import { REPO_ROOT, runAirbyte } from '../helpers/cli.js';
+import { tempDir } from '../helpers/files.js';
+import { assertRecordMatchesSchema } from '../helpers/protocol.js';
+import { FIXED_NOW, statusesOf } from '../helpers/read.js';
+import { checkAirbyteSchemaRules } from './airbyte-schema-rules.js';
+import { messagesOf, onlyMessage, type Json } from './support.js';
+
+const dir = tempDir();
+const clock = { now: () => FIXED_NOW };
+
+async function discover(config: Json): Promise<Json[]> {
+  const run = await runAirbyte(['discover', '--config', dir.json(`discover-${Object.values(config).join('-')}.json`, config)], clock);
+  expect(run.code).toBe(0);
+  const catalog = onlyMessage(run, 'CATALOG').catalog as Json;
+  return catalog.streams as Json[];
+}
+
+const schemaFile = (stream: string): Json => JSON.parse(readFileSync(`${REPO_ROOT}schemas/${stream}.json`, 'utf8')) as Json;
+
+/** SPEC §5, transcribed. */
+const EXPECTED = {
+  members: { supported_sync_modes: ['full_refresh'], source_defined_cursor: false, source_defined_primary_key: [['user_id']], is_resumable: false },
+  daily_consumption: {
+    supported_sync_modes: ['full_refresh', 'incremental'],
+    source_defined_cursor: true,
+    default_cursor_field: ['date'],
+    source_defined_primary_key: [['user_id'], ['date']],
+    is_resumable: true,
+  },
+  pr_metrics: {
+    supported_sync_modes: ['full_refresh', 'incremental'],
+    source_defined_cursor: true,
+    default_cursor_field: ['date'],
+    source_defined_primary_key: [['date']],
+    is_resumable: true,
+  },
+};
+
+function propertyAt(schema: Json, path: string[]): Json | undefined {
+  let node: Json | undefined = schema;
+  for (const name of path) node = (node?.properties as Record<string, Json> | undefined)?.[name];
+  return node;
+}
+
+describe('discover', () => {
+  it('emits exactly one CATALOG with the three streams as SPEC §5 says', async () => {
+    const streams = await discover({ api_key: 'cog_discover_key' });
+    expect(streams.map((s) => s.name)).toEqual(['members', 'daily_consumption', 'pr_metrics']);
+    for (const stream of streams) {
+      const name = stream.name as keyof typeof EXPECTED;
+      const { json_schema: schema, name: _name, ...rest } = stream;
+      expect(rest, name).toEqual(EXPECTED[name]);
+      expect(schema, `${name}: the schema is schemas/${name}.json`).toEqual(schemaFile(name));
+    }
+  });
+
+  it("pr_metrics' primary key follows pr_metrics_granularity", async () => {
+    const day = await discover({ api_key: 'cog_discover_key', pr_metrics_granularity: 'day' });
+    const userDay = await discover({ api_key: 'cog_discover_key', pr_metrics_granularity: 'user_day' });
+    const keyOf = (streams: Json[], name: string): unknown => streams.find((s) => s.name === name)?.source_defined_primary_key;
+    expect(keyOf(day, 'pr_metrics')).toEqual([['date']]);
+    expect(keyOf(userDay, 'pr_metrics')).toEqual([['date'], ['user_id']]);
+    // the other streams do not change
+    for (const name of ['members', 'daily_consumption']) expect(keyOf(userDay, name)).toEqual(keyOf(day, name));
+  });
+
+  it('every key and cursor path exists in the schema; key fields are scalars; schemas pass the acceptance rules', async () => {
+    for (const granularity of ['day', 'user_day']) {
+      for (const stream of await discover({ api_key: 'cog_discover_key', pr_metrics_granularity: granularity })) {
+        const schema = stream.json_schema as Json;
+        const paths = [...(stream.source_defined_primary_key as string[][]), ...(stream.default_cursor_field ? [stream.default_cursor_field as string[]] : [])];
+        for (const path of paths) {
+          const property = propertyAt(schema, path);
+          expect(property, `${String(stream.name)}: ${path.join('.')}`).toBeDefined();
+          const types = ([] as unknown[]).concat(property?.type);
+          expect(types, `${String(stream.name)}: ${path.join('.')} is a scalar`).not.toContain('object');
+          expect(types).not.toContain('array');
+        }
+        expect(newAjv().validateSchema(schema)).toBe(true);
+        expect(checkAirbyteSchemaRules(schema), String(stream.name)).toEqual([]);
+      }
+    }
+  });
+});
+
+describe('catalog/*.json', () => {
+  const protocol = parseYaml(readFileSync(`${REPO_ROOT}test/reference/airbyte_protocol.yaml`, 'utf8')) as Json;
+  const ajv = newAjv();
+  ajv.addSchema(protocol, 'airbyte');
+  const validateConfigured = ajv.compile({ $ref: 'airbyte#/definitions/ConfiguredAirbyteCatalog' });
+  const load = (name: string): Json => JSON.parse(readFileSync(`${REPO_ROOT}catalog/${name}.json`, 'utf8')) as Json;
+
+  it.each([
+    ['full_refresh', { members: 'full_refresh', daily_consumption: 'full_refresh', pr_metrics: 'full_refresh' }],
+    ['incremental', { members: 'full_refresh', daily_consumption: 'incremental', pr_metrics: 'incremental' }],
+  ])('%s.json is a ConfiguredAirbyteCatalog of what discover says, with the real schemas', async (name, modes) => {
+    const catalog = load(name);
+    expect(validateConfigured(catalog), JSON.stringify(validateConfigured.errors)).toBe(true);
+    const discovered = await discover({ api_key: 'cog_discover_key' });
+    const configured = catalog.streams as Json[];
+    // if a schema changed, regenerate these files from `source-devin discover` (the default config)
+    expect(configured.map((c) => c.stream)).toEqual(discovered);
+    for (const entry of configured) {
+      const stream = entry.stream as Json;
+      const mode = modes[stream.name as keyof typeof modes];
+      expect(entry.sync_mode, String(stream.name)).toBe(mode);
+      expect(entry.primary_key).toEqual(stream.source_defined_primary_key);
+      if (mode === 'incremental') {
+        expect(entry.cursor_field).toEqual(['date']);
+        expect(entry.destination_sync_mode).toBe('append_dedup');
+      } else {
+        expect(entry).not.toHaveProperty('cursor_field');
+        expect(entry.destination_sync_mode).toBe('overwrite');
+      }
+    }
+  });
+
+  describe('are accepted by read against the simulator', () => {
+    let sim: Simulator;
+    beforeAll(async () => {
+      sim = await startSimulator({ members: 6, days: 12, now: () => FIXED_NOW });
+    });
+    afterAll(() => sim.close());
+
+    it.each([
+      ['full_refresh', KEY_ENTERPRISE],
+      ['incremental', KEY_ORG],
+    ])('%s.json (%s)', async (name, apiKey) => {
+      const config = dir.json(`read-${name}.json`, { api_key: apiKey, api_url: sim.url, start_date: '2026-03-01' });
+      const run = await runAirbyte(['read', '--config', config, '--catalog', `${REPO_ROOT}catalog/${name}.json`], clock);
+      expect(run.code, run.stdout.slice(-2000)).toBe(0);
+      for (const stream of ['members', 'daily_consumption', 'pr_metrics']) {
+        const records = messagesOf(run, 'RECORD').filter((m) => (m.record as Json).stream === stream);
+        expect(records.length, stream).toBeGreaterThan(0);
+        for (const record of records) assertRecordMatchesSchema(stream, (record.record as Json).data);
+        expect(statusesOf(run, stream)).toEqual(['STARTED', 'RUNNING', 'COMPLETE']);
+      }
+      expect(messagesOf(run, 'STATE').length).toBeGreaterThanOrEqual(3);
+    });
+  });
+});

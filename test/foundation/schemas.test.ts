@@ -1,0 +1,109 @@
+/**
+ * Stream schemas (SPEC §5): schemas/*.json are draft-07, free of $ref, open (additionalProperties
+ * true), every field nullable unless it is part of the key, `date` is `format: date`, the SPEC's
+ * required fields are there, and src/streams/records.generated.ts is what `npm run gen:types` writes.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/cli.js';
+import { newAjv } from '../helpers/ajv.js';
+import { checkAirbyteSchemaRules } from './airbyte-schema-rules.js';
+import type { Json } from './support.js';
+
+const STREAMS = ['daily_consumption', 'members', 'pr_metrics'];
+
+/** SPEC §5: required fields of each stream, and the fields that are part of the key in every granularity. */
+const REQUIRED_FIELDS: Record<string, string[]> = {
+  members: ['user_id', 'email', 'name', 'role_assignments', 'idp_role_assignments', 'org_id'],
+  daily_consumption: ['user_id', 'email', 'date', 'acus', 'acus_by_product', 'org_id'],
+  pr_metrics: [
+    'date',
+    'user_id',
+    'org_id',
+    'prs_created_count',
+    'prs_opened_count',
+    'prs_merged_count',
+    'prs_closed_count',
+    'prs_taken_over_count',
+    'prs_taken_over_opened_count',
+    'prs_taken_over_merged_count',
+    'prs_taken_over_closed_count',
+  ],
+};
+const ALWAYS_KEY: Record<string, string[]> = {
+  members: ['user_id'],
+  daily_consumption: ['user_id', 'date'],
+  // user_id is part of the key only for granularity user_day; `day` rows carry null.
+  pr_metrics: ['date'],
+};
+
+function schemaOf(stream: string): Json {
+  return JSON.parse(readFileSync(`${REPO_ROOT}schemas/${stream}.json`, 'utf8')) as Json;
+}
+
+function isNullable(property: Json): boolean {
+  return Array.isArray(property.type) && property.type.includes('null');
+}
+
+/** Every sub-schema with its JSON pointer. */
+function* walk(schema: unknown, at = ''): Generator<[string, Json]> {
+  if (typeof schema !== 'object' || schema === null) return;
+  if (Array.isArray(schema)) {
+    for (const [index, item] of schema.entries()) yield* walk(item, `${at}/${index}`);
+    return;
+  }
+  yield [at, schema as Json];
+  for (const [key, value] of Object.entries(schema)) yield* walk(value, `${at}/${key}`);
+}
+
+describe('schemas/*.json', () => {
+  it('are exactly the three streams', () => {
+    expect(readdirSync(`${REPO_ROOT}schemas`).filter((f) => f.endsWith('.json')).sort()).toEqual(STREAMS.map((s) => `${s}.json`));
+  });
+
+  it.each(STREAMS)('%s is a valid draft-07 schema with no $ref and additionalProperties true on every object', (stream) => {
+    const schema = schemaOf(stream);
+    expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
+    const ajv = newAjv();
+    expect(ajv.validateSchema(schema), JSON.stringify(ajv.errors)).toBe(true);
+    expect(() => newAjv().compile(schema)).not.toThrow();
+    expect(schema.type).toBe('object');
+    expect(schema.additionalProperties).toBe(true);
+    for (const [at, node] of walk(schema)) {
+      expect(node, at).not.toHaveProperty('$ref');
+      const types = ([] as unknown[]).concat(node.type ?? []);
+      if (types.includes('object') && at !== '') expect(node.additionalProperties, `${at} additionalProperties`).toBe(true);
+    }
+    expect(checkAirbyteSchemaRules(schema)).toEqual([]);
+  });
+
+  it.each(STREAMS)('%s has the SPEC §5 fields; every field but the key is nullable; date is format date', (stream) => {
+    const schema = schemaOf(stream);
+    const properties = schema.properties as Record<string, Json>;
+    for (const field of REQUIRED_FIELDS[stream]!) expect(properties, `${stream}.${field}`).toHaveProperty(field);
+    for (const [field, property] of Object.entries(properties)) {
+      if (ALWAYS_KEY[stream]!.includes(field)) {
+        expect(property.type, `${stream}.${field} is a key: a non-null string`).toBe('string');
+      } else {
+        expect(isNullable(property), `${stream}.${field} must be nullable`).toBe(true);
+      }
+    }
+    expect(schema.required).toEqual(ALWAYS_KEY[stream]);
+    if ('date' in properties) expect(properties.date).toMatchObject({ type: 'string', format: 'date' });
+    // the validator really checks the date format (ajv-formats), so a record with a bad date fails
+    const validate = newAjv().compile(schema);
+    const sample: Json = Object.fromEntries(ALWAYS_KEY[stream]!.map((k) => [k, k === 'date' ? '2026-01-31' : 'u']));
+    expect(validate(sample), JSON.stringify(validate.errors)).toBe(true);
+    if ('date' in properties) expect(validate({ ...sample, date: '2026-02-30' })).toBe(false);
+    expect(validate({ ...sample, a_field_from_a_newer_api: { x: 1 } })).toBe(true);
+  });
+
+  it('src/streams/records.generated.ts is what `npm run gen:types` generates from them', async () => {
+    const script = new URL('scripts/gen-types.mjs', `file://${REPO_ROOT}`).href;
+    const { generateRecordTypes } = (await import(script)) as { generateRecordTypes: () => Promise<string> };
+    const generated = await generateRecordTypes();
+    const current = readFileSync(`${REPO_ROOT}src/streams/records.generated.ts`, 'utf8');
+    expect(current === generated, 'src/streams/records.generated.ts is stale: run `npm run gen:types`').toBe(true);
+    for (const type of ['MemberRecord', 'DailyConsumptionRecord', 'PrMetricsRecord']) expect(generated).toContain(`export interface ${type}`);
+  });
+});
