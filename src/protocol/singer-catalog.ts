@@ -1,0 +1,89 @@
+/**
+ * The Singer catalog this tap discovers (`tap-devin --discover`), in the shape the Meltano SDK writes:
+ * one entry per stream with `tap_stream_id`, `schema`, `key_properties`, `replication_key`,
+ * `replication_method` and metadata breadcrumbs. Key and cursor fields are `inclusion: automatic`
+ * (they cannot be deselected); every other field is `available`.
+ */
+import type { ConnectorConfig } from '../config/resolve.js';
+import { STREAMS } from '../streams/index.js';
+import type { JsonSchema, StreamDefinition } from '../streams/types.js';
+
+type GranularityConfig = Pick<ConnectorConfig, 'prMetricsGranularity'>;
+
+export type ReplicationMethod = 'FULL_TABLE' | 'INCREMENTAL';
+
+export interface SingerMetadataEntry {
+  breadcrumb: string[];
+  metadata: Record<string, unknown>;
+}
+
+export interface SingerCatalogEntry {
+  tap_stream_id: string;
+  stream: string;
+  schema: JsonSchema;
+  key_properties: string[];
+  replication_key?: string;
+  replication_method: ReplicationMethod;
+  metadata: SingerMetadataEntry[];
+}
+
+/**
+ * Singer keys are flat lists of top-level property names; ours are single-element paths, so the
+ * translation is exact (a nested path would have no Singer spelling, hence the guard).
+ */
+export function keyProperties(stream: StreamDefinition, config: GranularityConfig): string[] {
+  return stream.primaryKey(config).map((path) => {
+    if (path.length !== 1 || path[0] === undefined) throw new Error(`${stream.name}: a nested key path cannot be a Singer key property`);
+    return path[0];
+  });
+}
+
+/** Fields a reader always gets: the primary key and the replication key. */
+export function automaticFields(stream: StreamDefinition, config: GranularityConfig): Set<string> {
+  const fields = new Set(keyProperties(stream, config));
+  if (stream.cursorField) fields.add(stream.cursorField);
+  return fields;
+}
+
+/** Streams that have no replication key can only be copied whole. */
+export function forcedReplicationMethod(stream: StreamDefinition): ReplicationMethod | undefined {
+  return stream.syncModes.includes('incremental') ? undefined : 'FULL_TABLE';
+}
+
+export function propertyNames(schema: JsonSchema): string[] {
+  const properties = schema.properties;
+  return properties && typeof properties === 'object' ? Object.keys(properties) : [];
+}
+
+function catalogEntry(stream: StreamDefinition, config: GranularityConfig): SingerCatalogEntry {
+  const keys = keyProperties(stream, config);
+  const automatic = automaticFields(stream, config);
+  const forced = forcedReplicationMethod(stream);
+  const root: Record<string, unknown> = {
+    inclusion: 'available',
+    'selected-by-default': true,
+    'table-key-properties': keys,
+    ...(stream.cursorField ? { 'valid-replication-keys': [stream.cursorField] } : {}),
+    ...(forced ? { 'forced-replication-method': forced } : {}),
+  };
+  const fields = propertyNames(stream.schema).map(
+    (name): SingerMetadataEntry => ({
+      breadcrumb: ['properties', name],
+      metadata: { inclusion: automatic.has(name) ? 'automatic' : 'available', 'selected-by-default': true },
+    }),
+  );
+  return {
+    tap_stream_id: stream.name,
+    stream: stream.name,
+    schema: stream.schema,
+    key_properties: keys,
+    ...(stream.cursorField ? { replication_key: stream.cursorField } : {}),
+    replication_method: forced ?? 'INCREMENTAL',
+    metadata: [{ breadcrumb: [], metadata: root }, ...fields],
+  };
+}
+
+/** The discovered catalog document. Keys depend on the config (pr_metrics per day or per member). */
+export function singerCatalog(config: GranularityConfig): { streams: SingerCatalogEntry[] } {
+  return { streams: STREAMS.map((stream) => catalogEntry(stream, config)) };
+}

@@ -1,0 +1,93 @@
+/**
+ * tap-devin's stderr: one line per log entry, `LEVEL message` (the singer-python format, which
+ * Meltano re-wraps with its own timestamps), and Singer metrics as `INFO METRIC: {json}` lines.
+ * stdout is for Singer messages only, so nothing here ever touches it. Every line is redacted.
+ * The level comes from TAP_DEVIN_LOGLEVEL or LOGLEVEL (debug, info, warning, error), as in the
+ * Meltano SDK.
+ */
+import type { Writable } from 'node:stream';
+import { ENDPOINTS, SELF_PATH } from '../devin/endpoints.js';
+import type { Redactor } from './redactor.js';
+
+export type SingerLogLevel = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
+
+const RANK: Record<SingerLogLevel, number> = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 };
+
+export interface MetricPoint {
+  type: 'counter' | 'timer';
+  metric: string;
+  value: number;
+  tags: Record<string, unknown>;
+}
+
+/** The threshold from the environment; unknown values fall back to INFO. */
+export function logLevelFromEnv(env: Record<string, string | undefined>): SingerLogLevel {
+  const raw = (env.TAP_DEVIN_LOGLEVEL ?? env.LOGLEVEL ?? '').trim().toUpperCase();
+  const level = raw === 'WARN' ? 'WARNING' : raw === 'FATAL' ? 'CRITICAL' : raw;
+  return level in RANK ? (level as SingerLogLevel) : 'INFO';
+}
+
+export class SingerLog {
+  constructor(
+    private readonly out: Writable,
+    private readonly redactor: Redactor,
+    private readonly threshold: SingerLogLevel = 'INFO',
+  ) {}
+
+  enabled(level: SingerLogLevel): boolean {
+    return RANK[level] >= RANK[this.threshold];
+  }
+
+  write(level: SingerLogLevel, message: string): void {
+    if (!this.enabled(level)) return;
+    // One entry, one line: a multi-line message would read as several entries downstream.
+    const line = this.redactor.redact(message).replace(/\s*\r?\n\s*/g, ' ');
+    this.out.write(`${level} ${line}\n`);
+  }
+
+  debug(message: string): void {
+    this.write('DEBUG', message);
+  }
+
+  info(message: string): void {
+    this.write('INFO', message);
+  }
+
+  warning(message: string): void {
+    this.write('WARNING', message);
+  }
+
+  error(message: string): void {
+    this.write('ERROR', message);
+  }
+
+  critical(message: string): void {
+    this.write('CRITICAL', message);
+  }
+
+  metric(point: MetricPoint): void {
+    this.write('INFO', `METRIC: ${JSON.stringify(point)}`);
+  }
+}
+
+/**
+ * The endpoint a request path belongs to, as its template (`/v3/enterprise/consumption/daily/users/{user_id}`),
+ * so metric tags name endpoints rather than individual users.
+ */
+export function endpointTemplate(path: string): string {
+  for (const { template, pattern } of TEMPLATE_PATTERNS) if (pattern.test(path)) return template;
+  return path;
+}
+
+const TEMPLATE_PATTERNS: ReadonlyArray<{ template: string; pattern: RegExp }> = [
+  SELF_PATH,
+  ...Object.values(ENDPOINTS).flatMap((byName) => Object.values(byName).map((info) => info.template)),
+].map((template) => ({
+  template,
+  pattern: new RegExp(
+    `^${template
+      .split(/(\{[a-z_]+\})/)
+      .map((part) => (/^\{[a-z_]+\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('')}$`,
+  ),
+}));
