@@ -19,7 +19,8 @@ export class ScopeError extends ConnectorError {
   }
 }
 
-const ORG_ID_PATTERN = /^[A-Za-z0-9._-]{1,200}$/;
+/** One organization id; all-dots ids are refused because a URL parser would resolve them as `.`/`..`. */
+const ORG_ID_PATTERN = /^(?!\.+$)[A-Za-z0-9._-]{1,200}$/;
 
 export async function resolveScope(
   client: Pick<DevinClient, 'getJson'>,
