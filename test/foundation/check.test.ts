@@ -54,7 +54,7 @@ describe('check succeeds', () => {
     [KEY_ORG, 'organization-scoped key (organization org-sim-alpha)'],
   ])('with %s, after probing all three streams', async (apiKey, scopeText) => {
     expect(await check({ api_key: apiKey })).toEqual({ status: 'SUCCEEDED', message: `connected to ${host} with an ${scopeText}` });
-    const paths = sim.requests.map((r) => r.rawUrl.split('?')[0]);
+    const paths = sim.requests.map((r) => r.rawUrl.split('?')[0] ?? '');
     const base = apiKey === KEY_ORG ? ['/v3beta1/organizations/org-sim-alpha/members/', '/v3/organizations/org-sim-alpha/'] : ['/v3/enterprise/members/', '/v3/enterprise/'];
     expect(paths[0]).toBe('/v3/self');
     expect(paths).toContain(`${base[0]}users`);
