@@ -14,7 +14,6 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
-COPY schemas ./schemas
 RUN npm run build
 
 FROM node:20-bookworm-slim AS runtime
