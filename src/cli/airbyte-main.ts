@@ -144,12 +144,16 @@ async function runCommand(
     writer.spec(connectorSpecification());
     return EXIT_OK;
   }
-  const rawConfig = await readJsonFile(args.config as string, 'config');
   if (args.command === 'check') {
     let config;
     try {
-      config = loadConfig(rawConfig, io, redactor);
+      config = loadConfig(await readJsonFile(args.config as string, 'config'), io, redactor);
     } catch (error) {
+      // check answers with exactly one CONNECTION_STATUS, even when the file itself is the problem (SPEC §7).
+      if (error instanceof InputFileError) {
+        writer.connectionStatus('FAILED', `config_error: ${error.message}`);
+        return EXIT_OK;
+      }
       if (!(error instanceof ConfigError)) throw error;
       // An empty key is a credentials problem, not a typo in the file (SPEC §7).
       const code = error.key === 'api_key' && /empty|required/.test(error.message) ? 'invalid_credentials' : 'config_error';
@@ -165,6 +169,7 @@ async function runCommand(
     }
     return EXIT_OK;
   }
+  const rawConfig = await readJsonFile(args.config as string, 'config');
   const config = withFile(args.config as string, () => loadConfig(rawConfig, io, redactor));
   if (args.command === 'discover') {
     writer.catalog(airbyteCatalog(config));

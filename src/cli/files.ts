@@ -10,16 +10,23 @@ export class InputFileError extends Error {
 
 export type FileRole = 'config' | 'catalog' | 'state';
 
+const UNREADABLE_REASONS: Record<string, string> = {
+  ENOENT: 'does not exist',
+  ENOTDIR: 'does not exist (a part of its path is a file, not a directory)',
+  EACCES: 'is not readable (permission denied)',
+  EPERM: 'is not readable (permission denied)',
+  EISDIR: 'is a directory',
+  ELOOP: 'cannot be read (a loop of symbolic links)',
+};
+
 /** Parsed JSON, or `undefined` for an empty state file (Airbyte passes one on a first sync). */
 export async function readJsonFile(path: string, role: FileRole): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable (permission denied)' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? 'unknown error'})`;
-    throw new InputFileError(`${role} file ${path} ${reason}`);
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    throw new InputFileError(`${role} file ${path} ${UNREADABLE_REASONS[code] ?? `cannot be read (${code})`}`);
   }
   if (text.trim() === '') {
     if (role === 'state') return undefined;

@@ -4,6 +4,7 @@
  * Entries for streams we do not know or were not asked for are ignored.
  */
 import { parseStreamState, StateError, type StreamState } from '../engine/state.js';
+import { findStream } from '../streams/index.js';
 import { isRecord } from '../streams/normalize.js';
 
 export function parseAirbyteState(raw: unknown): Map<string, StreamState> {
@@ -53,13 +54,15 @@ function readStreamEntry(value: unknown, where: string, states: Map<string, Stre
     throw new StateError(`${where} must have stream_descriptor.name`);
   }
   const name = value.stream_descriptor.name;
+  // Another connector's or an older version's stream: not ours to judge.
+  if (!findStream(name)) return;
   states.set(name, parseStreamState(name, value.stream_state));
 }
 
 function readLegacyBlob(blob: Record<string, unknown>, states: Map<string, StreamState>): void {
   const streams = isRecord(blob.bookmarks) ? blob.bookmarks : blob;
   for (const [name, value] of Object.entries(streams)) {
-    if (!isRecord(value)) continue;
+    if (!isRecord(value) || !findStream(name)) continue;
     // A Singer bookmark keeps the cursor in replication_key_value.
     const state = 'replication_key_value' in value ? { ...value, date: value.replication_key_value } : value;
     states.set(name, parseStreamState(name, state));
