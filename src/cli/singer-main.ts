@@ -218,6 +218,7 @@ async function sync({ config, plans, input, io, lines, log, signal }: SyncInputs
     plans,
     state: new SingerStateTracker(input.document),
     now: io.now,
+    outputClosed: () => lines.closed,
   });
   const client = createClient(config, io, {
     log: (level, message) => output.log(level, message),
@@ -244,6 +245,7 @@ async function sync({ config, plans, input, io, lines, log, signal }: SyncInputs
       now: io.now,
       ...(io.checkpointPolicy ? { policy: io.checkpointPolicy } : {}),
     });
+    if (lines.closed) throw new OutputClosedError('stdout was closed by the reader');
     if (result.failed.length > 0) {
       log.critical(`the sync did not complete: ${result.failed.join(', ')} failed (see the errors above)`);
       return EXIT_FAILURE;

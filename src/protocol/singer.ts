@@ -59,6 +59,8 @@ export interface SingerReadOutputOptions {
   plans: readonly SingerStreamPlan[];
   state: SingerStateTracker;
   now: () => number;
+  /** True once the reader of stdout went away: the aborted streams are not worth an ERROR each. */
+  outputClosed?: () => boolean;
 }
 
 const LEVELS: Record<LogLevel, SingerLogLevel> = { ERROR: 'ERROR', WARN: 'WARNING', INFO: 'INFO', DEBUG: 'DEBUG' };
@@ -115,7 +117,7 @@ export class SingerReadOutput implements ReadOutput {
 
   streamError(stream: StreamName, error: ConnectorError): void {
     this.failures.set(stream, error);
-    this.options.log.error(`${stream}: ${error.message}`);
+    this.options.log.write(this.options.outputClosed?.() ? 'DEBUG' : 'ERROR', `${stream}: ${error.message}`);
     if (error.internal) this.options.log.debug(`${stream}: ${error.internal}`);
   }
 
