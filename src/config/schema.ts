@@ -39,7 +39,7 @@ export const configSchema = z.object({
   ),
   end_date: billingDate(
     'End date',
-    "Last billing day to extract, inclusive. Default: today (today's billing day is partial and is re-read next time).",
+    "Last billing day to extract, inclusive. Default: today. Today's billing day is partial and is re-read next time.",
     2,
   ),
   lookback_days: z

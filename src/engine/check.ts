@@ -11,14 +11,18 @@ import { ApiStatusError, ConnectorError, RetriesExhaustedError } from '../devin/
 import { resolveScope, ScopeError } from '../devin/scope.js';
 import { isRecord } from '../streams/normalize.js';
 
-export type CheckCode =
-  | 'invalid_credentials'
-  | 'invalid_permissions'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'no_resources'
-  | 'connection_error'
-  | 'config_error';
+/** Every code a FAILED check message can start with (SPEC §7); the README documents each one. */
+export const CHECK_CODES = [
+  'invalid_credentials',
+  'invalid_permissions',
+  'unauthorized',
+  'forbidden',
+  'no_resources',
+  'connection_error',
+  'config_error',
+] as const;
+
+export type CheckCode = (typeof CHECK_CODES)[number];
 
 export type CheckResult = { status: 'SUCCEEDED'; message: string } | { status: 'FAILED'; code: CheckCode; message: string };
 
