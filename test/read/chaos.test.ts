@@ -1,0 +1,154 @@
+/**
+ * Seeded chaos: for each of 24 seeds, a simulator with a random mix of retryable faults (429 with
+ * each Retry-After form, 5xx bursts, resets mid-body, truncated/malformed/HTML bodies, slow answers
+ * past the request timeout), a read killed after a random STATE, then resumes with the last state
+ * until a read succeeds. Nothing may be lost, every message must be valid, failures must be
+ * reported as such, and no key may leak (runAirbyte checks the last two on every run).
+ */
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { runSourceDevin } from '../../src/cli/airbyte-main.js';
+import { KEY_ENTERPRISE, startSimulator, type FaultRule, type Simulator } from '../../src/simulator/index.js';
+import { FAST_RETRY } from '../helpers/cli.js';
+import { configuredCatalog, scratchDir } from '../helpers/files.js';
+import { assertAirbyteMessage, parseJsonLines } from '../helpers/protocol.js';
+import { FIXED_NOW, FIXED_TODAY, expectRecordsToEqualTruth, primaryKey, recordsOf, statesOf, statusesOf } from '../helpers/read.js';
+import { assertNoSecrets } from '../helpers/secrets.js';
+
+const SEEDS = Array.from({ length: 24 }, (_, i) => i + 1);
+const STREAMS = { members: 'full_refresh', daily_consumption: 'incremental', pr_metrics: 'incremental' } as const;
+const START = '2026-02-15';
+const CHAOS_RETRY = { ...FAST_RETRY, requestTimeoutMs: 150 };
+
+/** mulberry32: a tiny seeded PRNG, so every seed's chaos is reproducible. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+const PATHS: Array<RegExp | undefined> = [undefined, /consumption/, /metrics\/prs/, /members/];
+
+function chaosFaults(random: () => number): FaultRule[] {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const kinds = ['429', '500', '502', '503', 'reset', 'truncated', 'malformed', 'html', 'slow'] as const;
+  return Array.from({ length: 2 + Math.floor(random() * 3) }, (): FaultRule => {
+    const kind = pick(kinds);
+    const path = pick(PATHS);
+    const rule: FaultRule = { kind, probability: 0.05 + random() * 0.15, ...(path ? { path } : {}) };
+    if (kind === '429' || kind === '503') {
+      rule.retryAfter = pick([null, { seconds: 0 }, { httpDate: Date.now() - 1_000 }]);
+    }
+    if (kind === 'slow') rule.delayMs = 400;
+    return rule;
+  });
+}
+
+class KillAfterStates extends Writable {
+  text = '';
+  private states = 0;
+  constructor(private readonly k: number) {
+    super();
+  }
+  override _write(chunk: Buffer, _encoding: string, callback: (error?: Error | null) => void): void {
+    if (this.states >= this.k) return callback(Object.assign(new Error('killed'), { code: 'EPIPE' }));
+    for (const line of chunk.toString('utf8').split(/(?<=\n)/)) {
+      this.text += line;
+      if (line.startsWith('{"type":"STATE"')) this.states += 1;
+      if (this.states >= this.k) return callback(Object.assign(new Error('killed'), { code: 'EPIPE' }));
+    }
+    callback();
+  }
+}
+
+interface Run {
+  code: number;
+  messages: Array<Record<string, unknown>>;
+}
+
+async function read(sim: Simulator, state: unknown[] | undefined, killAfter: number | undefined): Promise<Run> {
+  const dir = scratchDir();
+  const argv = [
+    'read',
+    '--config',
+    dir.json('config.json', { api_key: KEY_ENTERPRISE, api_url: sim.url, start_date: START, window_days: 7, max_concurrency: 3 }),
+    '--catalog',
+    dir.json('catalog.json', configuredCatalog(STREAMS)),
+  ];
+  if (state) argv.push('--state', dir.json('state.json', state));
+  const stdout = killAfter === undefined ? new CollectingStream() : new KillAfterStates(killAfter);
+  const stderr = new CollectingStream();
+  const code = await runSourceDevin(argv, {
+    stdout,
+    stderr,
+    env: {},
+    now: () => FIXED_NOW,
+    retryPolicy: CHAOS_RETRY,
+    checkpointPolicy: { everyUnits: 4, everyMs: 60_000 },
+  });
+  assertNoSecrets({ stdout: stdout.text, stderr: stderr.text });
+  const messages = parseJsonLines(stdout.text);
+  for (const message of messages) assertAirbyteMessage(message);
+  return { code, messages };
+}
+
+class CollectingStream extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _encoding: string, callback: () => void): void {
+    this.text += chunk.toString('utf8');
+    callback();
+  }
+}
+
+/** The state Airbyte would pass next: the latest state per stream seen so far, across runs. */
+function mergeStates(previous: unknown[] | undefined, run: Run): unknown[] | undefined {
+  const byStream = new Map<string, unknown>();
+  for (const entry of previous ?? []) byStream.set((entry as { stream: { stream_descriptor: { name: string } } }).stream.stream_descriptor.name, entry);
+  for (const state of statesOf(run)) {
+    const { sourceStats: _stats, ...rest } = state;
+    byStream.set((state.stream as { stream_descriptor: { name: string } }).stream_descriptor.name, rest);
+  }
+  return byStream.size > 0 ? [...byStream.values()] : undefined;
+}
+
+describe('seeded chaos: faults, a kill, resumes', () => {
+  it.each(SEEDS)('seed %i loses nothing', async (seed) => {
+    const random = prng(seed);
+    const sim = await startSimulator({ seed, members: 10, days: 30, now: () => FIXED_NOW, faults: chaosFaults(random) });
+    try {
+      const truth = sim.groundTruth({ startDate: START, endDate: FIXED_TODAY });
+      const runs: Run[] = [];
+      let state: unknown[] | undefined;
+      // First read, killed after a random checkpoint (or not at all).
+      const killAfter = random() < 0.8 ? 1 + Math.floor(random() * 12) : undefined;
+      let run = await read(sim, undefined, killAfter);
+      runs.push(run);
+      state = mergeStates(state, run);
+      for (let attempt = 0; run.code !== 0 && attempt < 12; attempt += 1) {
+        if (killAfter === undefined || attempt > 0 || statesOf(run).length < killAfter) {
+          // A failed read must say so: INCOMPLETE and an error trace for the stream that failed.
+          const failedStreams = Object.keys(STREAMS).filter((s) => statusesOf(run, s).at(-1) === 'INCOMPLETE');
+          const errors = run.messages.filter((m) => m.type === 'TRACE' && (m.trace as { type: string }).type === 'ERROR');
+          expect(failedStreams.length + errors.length, `seed ${seed}: a failed read without a trace`).toBeGreaterThan(0);
+        }
+        run = await read(sim, state, undefined);
+        runs.push(run);
+        state = mergeStates(state, run);
+      }
+      expect(run.code, `seed ${seed}: never recovered`).toBe(0);
+
+      for (const stream of Object.keys(STREAMS) as Array<keyof typeof STREAMS>) {
+        const union = new Map<string, Record<string, unknown>>();
+        for (const r of runs) for (const record of recordsOf(r, stream)) union.set(primaryKey(stream, record), record);
+        expectRecordsToEqualTruth(stream, [...union.values()], truth[stream] as Array<Record<string, unknown>>);
+      }
+    } finally {
+      await sim.close();
+    }
+  });
+});
