@@ -145,7 +145,7 @@ describe('seeded chaos: faults, a kill, resumes', () => {
       for (const stream of Object.keys(STREAMS) as Array<keyof typeof STREAMS>) {
         const union = new Map<string, Record<string, unknown>>();
         for (const r of runs) for (const record of recordsOf(r, stream)) union.set(primaryKey(stream, record), record);
-        expectRecordsToEqualTruth(stream, [...union.values()], truth[stream] as Array<Record<string, unknown>>);
+        expectRecordsToEqualTruth(stream, [...union.values()], truth[stream]);
       }
     } finally {
       await sim.close();

@@ -25,7 +25,7 @@ describe.each([
     expect(run.code).toBe(0);
     const truth = sim.groundTruth({ key, startDate: START, endDate: FIXED_TODAY });
     for (const stream of ['members', 'daily_consumption', 'pr_metrics'] as const) {
-      expectRecordsToEqualTruth(stream, recordsOf(run, stream), truth[stream] as Array<Record<string, unknown>>);
+      expectRecordsToEqualTruth(stream, recordsOf(run, stream), truth[stream]);
     }
     expect(truth.daily_consumption.length).toBeGreaterThan(50);
     for (const record of recordsOf(run, 'daily_consumption')) expect(record.org_id).toBe(orgId);
@@ -63,11 +63,11 @@ describe('members', () => {
     const run = await readWith({ sim, config, streams: { members: 'full_refresh', daily_consumption: 'full_refresh' } });
     expect(sim.requests.some((r) => r.path.includes('idp-users'))).toBe(false);
     const truth = sim.groundTruth({ startDate: START, endDate: FIXED_TODAY, includeIdpUsers: false });
-    expectRecordsToEqualTruth('members', recordsOf(run, 'members'), truth.members as Array<Record<string, unknown>>);
+    expectRecordsToEqualTruth('members', recordsOf(run, 'members'), truth.members);
     expectRecordsToEqualTruth(
       'daily_consumption',
       recordsOf(run, 'daily_consumption'),
-      truth.daily_consumption as Array<Record<string, unknown>>,
+      truth.daily_consumption,
     );
     for (const member of recordsOf(run, 'members')) expect(member.idp_role_assignments).toBeNull();
   });
@@ -80,7 +80,7 @@ describe('pr_metrics granularity user_day', () => {
     const run = await readWith({ sim, config, streams: { pr_metrics: 'incremental' } });
     expect(run.code).toBe(0);
     const truth = sim.groundTruth({ startDate: '2026-03-01', endDate: FIXED_TODAY, granularity: 'user_day' });
-    expectRecordsToEqualTruth('pr_metrics', recordsOf(run, 'pr_metrics'), truth.pr_metrics as Array<Record<string, unknown>>);
+    expectRecordsToEqualTruth('pr_metrics', recordsOf(run, 'pr_metrics'), truth.pr_metrics);
     const prRequests = sim.requests.filter((r) => r.path.endsWith('metrics/prs'));
     const members = truth.members.length;
     expect(prRequests).toHaveLength(members * 10);
