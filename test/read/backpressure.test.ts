@@ -41,7 +41,7 @@ const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let sim: Simulator;
 beforeAll(async () => {
-  sim = await startSimulator({ members: 60, days: 40, now: () => FIXED_NOW });
+  sim = await startSimulator({ members: 200, days: 40, now: () => FIXED_NOW });
 });
 afterAll(() => sim.close());
 
@@ -55,11 +55,19 @@ describe('a reader that stops reading', () => {
       [
         'read',
         '--config',
-        dir.json('config.json', { api_key: KEY_ENTERPRISE, api_url: sim.url, start_date: '2026-02-01', window_days: 5 }),
+        // One slice and no mid-slice checkpoints: only the records' own backpressure can hold the read.
+        dir.json('config.json', { api_key: KEY_ENTERPRISE, api_url: sim.url, start_date: '2026-02-01', window_days: 90 }),
         '--catalog',
         dir.json('catalog.json', configuredCatalog({ daily_consumption: 'full_refresh' })),
       ],
-      { stdout, stderr, env: {}, now: () => FIXED_NOW, retryPolicy: FAST_RETRY },
+      {
+        stdout,
+        stderr,
+        env: {},
+        now: () => FIXED_NOW,
+        retryPolicy: FAST_RETRY,
+        checkpointPolicy: { everyUnits: 1_000_000, everyMs: 3_600_000 },
+      },
     );
     while (!stdout.isStalled) await wait(5);
     await wait(150);
@@ -67,7 +75,7 @@ describe('a reader that stops reading', () => {
     await wait(300);
     // Requests already in flight may land; no new ones start while the reader is stalled.
     expect(sim.requests.length - whileStalled).toBeLessThanOrEqual(2);
-    const needed = 1 + 2 + 60 * Math.ceil(38 / 5);
+    const needed = 1 + 2 + 200;
     expect(whileStalled).toBeLessThan(needed / 2);
 
     stdout.release();
