@@ -17,6 +17,11 @@ export interface ReadOutput {
   /** A row-count estimate, when one can be known (members total, members × days). */
   estimate(stream: StreamName, rows: number): void;
   record(stream: StreamName, record: NormalizedRecord): Promise<void> | void;
+  /**
+   * The records of one API answer at once, in order: the same as `record` for each, but a writer
+   * can build one write for all of them (the hot path of a read). Optional.
+   */
+  records?(stream: StreamName, records: readonly NormalizedRecord[]): Promise<void> | void;
   /** A checkpoint: every record it covers has already been passed to `record`. */
   checkpoint(stream: StreamName, state: StreamState): Promise<void> | void;
   streamError(stream: StreamName, error: ConnectorError): void;

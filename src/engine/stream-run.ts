@@ -57,9 +57,14 @@ export class StreamRun {
 
   async emit(records: readonly NormalizedRecord[]): Promise<void> {
     const { output } = this.options;
-    for (const record of records) {
-      const pending = output.record(this.name, record);
+    if (output.records) {
+      const pending = records.length > 0 ? output.records(this.name, records) : undefined;
       if (pending) await pending;
+    } else {
+      for (const record of records) {
+        const pending = output.record(this.name, record);
+        if (pending) await pending;
+      }
     }
     this.recordCount += records.length;
     this.recordsSinceState += records.length;

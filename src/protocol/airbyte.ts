@@ -85,12 +85,21 @@ class AirbyteReadOutput implements ReadOutput {
   }
 
   record(stream: StreamName, record: NormalizedRecord): Promise<void> | undefined {
-    this.sinceState.set(stream, (this.sinceState.get(stream) ?? 0) + 1);
+    return this.records(stream, [record]);
+  }
+
+  /** One write for the records of one API answer; they share one `emitted_at`. */
+  records(stream: StreamName, records: readonly NormalizedRecord[]): Promise<void> | undefined {
+    this.sinceState.set(stream, (this.sinceState.get(stream) ?? 0) + records.length);
     // Built by hand: this is the hot path, and the envelope is fixed.
-    const meta = record.changes ? `,"meta":${JSON.stringify({ changes: record.changes })}` : '';
-    return this.writer.lines.writeText(
-      `{"type":"RECORD","record":{"stream":"${stream}","data":${JSON.stringify(record.data)},"emitted_at":${this.now()}${meta}}}\n`,
-    );
+    const head = `{"type":"RECORD","record":{"stream":"${stream}","data":`;
+    const emittedAt = `,"emitted_at":${this.now()}`;
+    let text = '';
+    for (const record of records) {
+      const meta = record.changes ? `,"meta":${JSON.stringify({ changes: record.changes })}` : '';
+      text += `${head}${record.json ?? JSON.stringify(record.data)}${emittedAt}${meta}}}\n`;
+    }
+    return this.writer.lines.writeText(text);
   }
 
   checkpoint(stream: StreamName, state: StreamState): Promise<void> | undefined {

@@ -2,11 +2,11 @@
  * daily_consumption: ACUs per member per billing day. One request per member per window of billing
  * days (`window_days`), stamped from each row's own `date`, with the member's email joined in.
  */
-import { dayStartSeconds, formatDay } from '../devin/billing-day.js';
+import { dayStartSeconds } from '../devin/billing-day.js';
 import { endpointPath } from '../devin/endpoints.js';
 import { ResponseShapeError } from '../devin/errors.js';
 import type { DailyConsumptionRecord } from './records.generated.js';
-import { RowTyper, billingDayOfRowDate, isRecord, type NormalizedRecord } from './normalize.js';
+import { RowTyper, billingDayOfRowDate, dayLabel, isRecord, jsonNumber, type NormalizedRecord } from './normalize.js';
 import { loadSchema, type DayRange, type MemberRef, type PlanContext, type StreamDefinition } from './types.js';
 
 export const dailyConsumptionStream: StreamDefinition = {
@@ -40,6 +40,9 @@ export function consumptionRecords(body: unknown, member: MemberRef, range: DayR
   }
   const out: NormalizedRecord[] = [];
   const seenDays = new Set<number>();
+  // Every record of one answer shares the member and the org: their JSON is written once here.
+  const head = `{"user_id":${JSON.stringify(member.user_id)},"email":${JSON.stringify(member.email)},"date":"`;
+  const tail = `,"org_id":${JSON.stringify(ctx.orgId)}}`;
   for (const row of rows) {
     const day = isRecord(row) ? billingDayOfRowDate(row.date) : undefined;
     if (!isRecord(row) || day === undefined) {
@@ -59,20 +62,31 @@ export function consumptionRecords(body: unknown, member: MemberRef, range: DayR
     seenDays.add(day);
     const typer = new RowTyper();
     const products = typer.object(row.acus_by_product, 'acus_by_product');
+    const date = dayLabel(day);
+    const acus = typer.number(row.acus, 'acus');
+    const byProduct = products && {
+      devin: typer.number(products.devin, 'acus_by_product.devin'),
+      cascade: typer.number(products.cascade, 'acus_by_product.cascade'),
+      terminal: typer.number(products.terminal, 'acus_by_product.terminal'),
+      review: typer.number(products.review, 'acus_by_product.review'),
+    };
+    // Same keys in the same order as `json` below (a test holds them equal to JSON.stringify).
     const data: DailyConsumptionRecord = {
       user_id: member.user_id,
       email: member.email,
-      date: formatDay(day),
-      acus: typer.number(row.acus, 'acus'),
-      acus_by_product: products && {
-        devin: typer.number(products.devin, 'acus_by_product.devin'),
-        cascade: typer.number(products.cascade, 'acus_by_product.cascade'),
-        terminal: typer.number(products.terminal, 'acus_by_product.terminal'),
-        review: typer.number(products.review, 'acus_by_product.review'),
-      },
+      date,
+      acus,
+      acus_by_product: byProduct,
       org_id: ctx.orgId,
     };
-    out.push(typer.changes ? { data, changes: typer.changes } : { data });
+    const json =
+      `${head}${date}","acus":${jsonNumber(acus)},"acus_by_product":` +
+      (byProduct === null
+        ? 'null'
+        : `{"devin":${jsonNumber(byProduct.devin)},"cascade":${jsonNumber(byProduct.cascade)},` +
+          `"terminal":${jsonNumber(byProduct.terminal)},"review":${jsonNumber(byProduct.review)}}`) +
+      tail;
+    out.push(typer.changes ? { data, changes: typer.changes, json } : { data, json });
   }
   return out;
 }

@@ -3,11 +3,11 @@
  * (`user_day`). The API returns counts for a time window, so each request covers exactly one
  * billing day: time_after = D 08:00Z, time_before = D+1 08:00Z.
  */
-import { dayStartSeconds, formatDay } from '../devin/billing-day.js';
+import { dayStartSeconds } from '../devin/billing-day.js';
 import { endpointPath } from '../devin/endpoints.js';
 import { ResponseShapeError } from '../devin/errors.js';
 import type { PrMetricsRecord } from './records.generated.js';
-import { RowTyper, isRecord, type NormalizedRecord } from './normalize.js';
+import { RowTyper, dayLabel, isRecord, type NormalizedRecord } from './normalize.js';
 import { loadSchema, type PlanContext, type StreamDefinition } from './types.js';
 import type { QueryParams } from '../devin/client.js';
 
@@ -60,7 +60,7 @@ const COUNT_FIELDS = [
 export function prRecord(body: unknown, day: number, userId: string | null, ctx: PlanContext): NormalizedRecord {
   if (!isRecord(body)) throw new ResponseShapeError(`PR metrics came back as ${Array.isArray(body) ? 'an array' : typeof body}, not an object`);
   const typer = new RowTyper();
-  const data: PrMetricsRecord = { date: formatDay(day), user_id: userId, org_id: ctx.orgId };
+  const data: PrMetricsRecord = { date: dayLabel(day), user_id: userId, org_id: ctx.orgId };
   for (const field of COUNT_FIELDS) data[field] = typer.integer(body[field], field);
   return typer.changes ? { data, changes: typer.changes } : { data };
 }

@@ -1,0 +1,112 @@
+// Helpers for bench/run.mjs: child processes with wall time, CPU time and peak RSS; the simulator
+// server over IPC; small statistics.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const GNU_TIME = '/usr/bin/time';
+const HAS_GNU_TIME = existsSync(GNU_TIME);
+
+export const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/**
+ * Runs `node <args>` as a child process and measures it: wall ms (spawn → exit, seen from here),
+ * CPU ms (user + sys) and peak RSS (VmHWM) from GNU time, or, without it, by polling
+ * /proc/<pid>/status. stdout goes to /dev/null unless `onStdout` wants the bytes.
+ */
+export async function measureNode(args, { onStdout } = {}) {
+  const scratch = mkdtempSync(join(tmpdir(), 'bench-'));
+  const timeFile = join(scratch, 'time.txt');
+  const devNull = onStdout ? undefined : openSync('/dev/null', 'w');
+  const command = HAS_GNU_TIME ? GNU_TIME : process.execPath;
+  const argv = HAS_GNU_TIME ? ['-v', '-o', timeFile, process.execPath, ...args] : args;
+  const started = performance.now();
+  const child = spawn(command, argv, { cwd: ROOT, stdio: ['ignore', onStdout ? 'pipe' : devNull, 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  if (onStdout) child.stdout.on('data', onStdout);
+  let polledHwmKb = 0;
+  const poll = HAS_GNU_TIME
+    ? undefined
+    : setInterval(() => {
+        try {
+          const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+          if (match) polledHwmKb = Math.max(polledHwmKb, Number(match[1]));
+        } catch {
+          // the process is gone
+        }
+      }, 20);
+  const code = await new Promise((resolve) => child.on('close', (exitCode) => resolve(exitCode)));
+  const wallMs = performance.now() - started;
+  if (poll) clearInterval(poll);
+  if (devNull !== undefined) closeSync(devNull);
+  let peakRssKb = polledHwmKb;
+  let cpuMs;
+  if (HAS_GNU_TIME) {
+    const report = readFileSync(timeFile, 'utf8');
+    peakRssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(report)?.[1] ?? 0);
+    const user = Number(/User time \(seconds\): ([\d.]+)/.exec(report)?.[1] ?? NaN);
+    const sys = Number(/System time \(seconds\): ([\d.]+)/.exec(report)?.[1] ?? NaN);
+    cpuMs = (user + sys) * 1000;
+  }
+  rmSync(scratch, { recursive: true, force: true });
+  // GNU time prints "Command exited with non-zero status N" in its report, not on stderr.
+  return { code, wallMs, cpuMs, peakRssMb: peakRssKb / 1024, stderr };
+}
+
+export const rssSource = HAS_GNU_TIME ? 'GNU time -v (maximum resident set size)' : '/proc/<pid>/status VmHWM, polled every 20 ms';
+
+/** Starts bench/sim-server.mjs and waits until it listens. */
+export async function startSimServer(options) {
+  const child = spawn(process.execPath, [join(ROOT, 'bench/sim-server.mjs'), JSON.stringify(options)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ready = await new Promise((resolve, reject) => {
+    child.once('message', resolve);
+    child.once('exit', (code) => reject(new Error(`simulator exited early (${code})`)));
+  });
+  let nextId = 0;
+  return {
+    ...ready,
+    stats() {
+      const id = nextId++;
+      return new Promise((resolve) => {
+        const onMessage = (message) => {
+          if (message.type === 'stats' && message.id === id) {
+            child.off('message', onMessage);
+            resolve(message);
+          }
+        };
+        child.on('message', onMessage);
+        child.send({ type: 'stats', id });
+      });
+    },
+    close() {
+      return new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.send({ type: 'close' });
+      });
+    },
+  };
+}
+
+/** Requests and statuses between two stats() snapshots. */
+export function statsDelta(before, after) {
+  const byStatus = {};
+  for (const [status, count] of Object.entries(after.byStatus)) {
+    const delta = count - (before.byStatus[status] ?? 0);
+    if (delta > 0) byStatus[status] = delta;
+  }
+  return { requests: after.requests - before.requests, byStatus, simCpuMs: after.cpuMs - before.cpuMs };
+}
+
+/** `YYYY-MM-DD` of a day number (days since 1970-01-01). */
+export const formatDay = (day) => new Date(day * 86_400_000).toISOString().slice(0, 10);
