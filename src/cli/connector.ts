@@ -32,8 +32,9 @@ export function createClient(
 ): DevinClient {
   const { log, onAttempt, signal } = hooks;
   const limiter = new AdaptiveLimiter({
+    // The limiter and the client keep their own clocks (monotonic; wall clock for Retry-After
+    // dates): io.now is the data clock, which tests freeze to fix "today".
     maxConcurrency: config.maxConcurrency,
-    now: io.now,
     ...(io.sleep ? { sleep: io.sleep } : {}),
   });
   return new DevinClient({
@@ -48,6 +49,5 @@ export function createClient(
     ...(log ? { log } : {}),
     ...(onAttempt ? { onAttempt } : {}),
     ...(signal ? { signal } : {}),
-    now: io.now,
   });
 }

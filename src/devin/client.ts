@@ -3,7 +3,8 @@
  * limiter, retries with backoff, same-origin redirects only, and errors that say what to do. It
  * knows nothing about streams; callers pass a path and query.
  */
-import { Agent, request, type Dispatcher } from 'undici';
+import { performance } from 'node:perf_hooks';
+import { Agent, type Dispatcher } from 'undici';
 import {
   AbortedError,
   ApiStatusError,
@@ -48,12 +49,45 @@ export interface DevinClientOptions {
   onAttempt?: (attempt: HttpAttempt) => void;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** Wall clock, to turn a Retry-After HTTP date into a wait; default Date.now. */
   now?: () => number;
+  /** Aborts every request in flight and every retry wait (the reader of stdout went away). */
   signal?: AbortSignal;
 }
 
 const MAX_REDIRECTS = 5;
 const MAX_ERROR_BODY_CHARS = 2_000;
+
+/**
+ * Network failures worth another attempt: resets, refused or dropped connections, DNS hiccups,
+ * timeouts, bodies cut short. Anything else thrown below us (a bad argument, a mock that matched
+ * nothing, a closed pool) is a bug or a misconfiguration, and retrying it would only hide it.
+ */
+const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+]);
+
+/** Where one attempt goes: the origin, and the path exactly as it is put on the wire. */
+interface Target {
+  origin: string;
+  /** Path + query, already percent-encoded; never re-parsed (see `requestPath`). */
+  path: string;
+}
 
 export class DevinClient {
   private readonly base: URL;
@@ -69,6 +103,15 @@ export class DevinClient {
   private readonly now: () => number;
   private readonly signal: AbortSignal | undefined;
   private readonly apiKey: string;
+  /** Attempts in flight, aborted together when the caller's signal fires (one listener, not one each). */
+  private readonly inFlight = new Set<AbortController>();
+  /** Resolves when the caller's signal fires, so retry waits end at once. */
+  private readonly abortedPromise: Promise<void>;
+  private resolveAborted: () => void = () => undefined;
+  private readonly onAbort = (): void => {
+    for (const controller of this.inFlight) controller.abort(new AbortedError());
+    this.resolveAborted();
+  };
   /** HTTP attempts made by this client, retries included. */
   requestCount = 0;
 
@@ -88,7 +131,7 @@ export class DevinClient {
       new Agent({
         connections: options.limiter.snapshot().concurrency + 2,
         keepAliveTimeout: 30_000,
-        connect: { timeout: 15_000 },
+        connect: { timeout: Math.min(15_000, this.policy.requestTimeoutMs) },
       });
     this.log = options.log ?? (() => undefined);
     this.onAttempt = options.onAttempt;
@@ -96,41 +139,65 @@ export class DevinClient {
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
     this.signal = options.signal;
+    this.abortedPromise = new Promise((resolve) => (this.resolveAborted = resolve));
+    if (this.signal?.aborted) this.resolveAborted();
+    else this.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
-  /** The absolute URL of a request (exported for tests and messages; it never holds the key). */
+  /** The absolute URL of a request, for messages and tests (it never holds the key). */
   urlOf(req: ApiRequest): URL {
-    const url = new URL(req.path.replace(/^\//, ''), this.base);
-    if (req.query && req.query.length > 0) {
-      url.search = req.query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&');
-    }
-    return url;
+    return new URL(`${this.base.origin}${this.requestPath(req)}`);
+  }
+
+  /**
+   * The request path as sent: api_url's own path, then the endpoint path (whose parameters the
+   * caller encoded), then the query. Built as a string and handed to undici as is, because a WHATWG
+   * URL would resolve an encoded dot segment (`%2E%2E`, a user id of "..") and send the request to
+   * another endpoint.
+   */
+  requestPath(req: ApiRequest): string {
+    const prefix = this.base.pathname.replace(/\/$/, '');
+    const path = req.path.startsWith('/') ? req.path : `/${req.path}`;
+    const query =
+      req.query && req.query.length > 0
+        ? `?${req.query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&')}`
+        : '';
+    return `${prefix}${path}${query}`;
   }
 
   /** GET a JSON document, retrying what is worth retrying. */
   async getJson(req: ApiRequest, counter?: RequestCounter): Promise<unknown> {
-    let url = this.urlOf(req);
+    let target: Target = { origin: this.base.origin, path: this.requestPath(req) };
     let redirects = 0;
     let lastProblem = '';
     let lastStatus: number | undefined;
     for (let attempt = 1; ; attempt += 1) {
       this.throwIfAborted();
-      await this.limiter.acquire();
+      const ticket = await this.limiter.acquire();
       let outcome: RequestOutcome = 'failure';
       let retryAfterMs: number | undefined;
-      const attemptStarted = this.now();
-      const attemptPath = url.pathname;
+      const attemptStarted = performance.now();
+      const shownPath = pathOnly(target.path);
       let attemptStatus = 0;
+      const controller = new AbortController();
+      let timedOut = false;
+      const deadline = setTimeout(() => {
+        timedOut = true;
+        controller.abort(new Error('request timeout'));
+      }, this.policy.requestTimeoutMs);
+      this.inFlight.add(controller);
       try {
+        this.throwIfAborted();
         this.requestCount += 1;
         if (counter) counter.requests += 1;
-        const response = await request(url, {
+        const response = await this.dispatcher.request({
+          origin: target.origin,
+          path: target.path,
           method: 'GET',
           headers: this.headers,
-          dispatcher: this.dispatcher,
           headersTimeout: this.policy.requestTimeoutMs,
           bodyTimeout: this.policy.requestTimeoutMs,
-          signal: this.signal,
+          signal: controller.signal,
         });
         const status = response.statusCode;
         lastStatus = status;
@@ -143,61 +210,57 @@ export class DevinClient {
             return parsed;
           } catch {
             // A 200 whose body is not JSON: a proxy truncated it, or an error page slipped through.
-            lastProblem = `HTTP 200 with a body that is not valid JSON (${describeBody(text)})`;
+            lastProblem = `HTTP ${status} with a body that is not valid JSON (${describeBody(text)})`;
           }
         } else if (status >= 300 && status < 400) {
           await response.body.dump();
           outcome = 'success';
-          url = this.followRedirect(url, response.headers.location, status);
+          target = this.followRedirect(target, response.headers.location, status);
           redirects += 1;
           if (redirects > MAX_REDIRECTS) {
-            throw new ConnectorError(`${url.pathname}: more than ${MAX_REDIRECTS} redirects`, 'system_error');
+            throw new ConnectorError(`GET ${shownPath}: more than ${MAX_REDIRECTS} redirects`, 'system_error');
           }
           attempt -= 1; // a redirect is not a failed attempt
           continue;
         } else {
           const body = await readErrorBody(response);
-          if (status === 429) {
-            outcome = 'rate_limited';
-            retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.now());
-            lastProblem = 'HTTP 429 Too Many Requests';
-          } else if (isRetryableStatus(status)) {
-            retryAfterMs = status === 503 ? parseRetryAfter(response.headers['retry-after'], this.now()) : undefined;
-            lastProblem = `HTTP ${status}${body.detail ? `: ${this.redact(body.detail)}` : ''}`;
-          } else {
+          const detail = body.detail === undefined ? undefined : this.redact(body.detail);
+          if (!isRetryableStatus(status)) {
             outcome = 'success'; // the API is healthy; the request is wrong
-            const detail = body.detail === undefined ? undefined : this.redact(body.detail);
-            throw new ApiStatusError(
-              `HTTP ${status} on GET ${url.pathname}${detail ? `: ${detail}` : ''}`,
-              status,
-              url.pathname,
-              detail,
-            );
+            throw new ApiStatusError(`HTTP ${status} on GET ${shownPath}${detail ? `: ${detail}` : ''}`, status, req.path, detail);
           }
+          if (status === 429) outcome = 'rate_limited';
+          retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.now());
+          lastProblem = status === 429 ? 'HTTP 429 Too Many Requests' : `HTTP ${status}${detail ? `: ${detail}` : ''}`;
         }
       } catch (error) {
         if (error instanceof ConnectorError) throw error;
         if (this.signal?.aborted) throw new AbortedError();
-        lastProblem = describeNetworkError(error);
+        if (timedOut) lastProblem = `no complete answer within ${this.policy.requestTimeoutMs} ms`;
+        else if (isRetryableNetworkError(error)) lastProblem = describeNetworkError(error);
+        else throw error; // not the network: a bug below us, reported as such
       } finally {
-        this.limiter.release(outcome);
-        this.onAttempt?.({ path: attemptPath, status: attemptStatus, durationMs: this.now() - attemptStarted });
+        clearTimeout(deadline);
+        this.inFlight.delete(controller);
+        this.limiter.release(outcome, ticket);
+        this.onAttempt?.({ path: shownPath, status: attemptStatus, durationMs: performance.now() - attemptStarted });
       }
       if (attempt >= this.policy.maxAttempts) {
         throw new RetriesExhaustedError(
-          `GET ${url.pathname} failed ${attempt} times; last: ${lastProblem}`,
+          `GET ${shownPath} failed ${attempt} times; last: ${lastProblem}`,
           lastStatus,
-          `host ${url.host}`,
+          `host ${new URL(target.origin).host}`,
         );
       }
       const delay = retryDelayMs(attempt, retryAfterMs, this.policy, this.random);
-      this.log('DEBUG', `retrying GET ${url.pathname} in ${delay} ms after ${lastProblem} (attempt ${attempt})`);
-      await this.sleep(delay);
+      this.log('DEBUG', `retrying GET ${shownPath} in ${delay} ms after ${lastProblem} (attempt ${attempt})`);
+      await this.pause(delay);
     }
   }
 
   /** Closes the connection pool (only when this client created it). */
   async close(): Promise<void> {
+    this.signal?.removeEventListener('abort', this.onAbort);
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
 
@@ -206,24 +269,50 @@ export class DevinClient {
     return this.apiKey.length > 0 ? text.split(this.apiKey).join('****') : text;
   }
 
-  private followRedirect(from: URL, location: string | string[] | undefined, status: number): URL {
-    const target = Array.isArray(location) ? location[0] : location;
-    if (!target) throw new ResponseShapeError(`HTTP ${status} without a Location header on GET ${from.pathname}`);
-    const next = new URL(target, from);
+  private followRedirect(from: Target, location: string | string[] | undefined, status: number): Target {
+    const shown = pathOnly(from.path);
+    const value = Array.isArray(location) ? location[0] : location;
+    if (!value) throw new ResponseShapeError(`HTTP ${status} without a Location header on GET ${shown}`);
+    let next: URL;
+    try {
+      next = new URL(value, `${from.origin}${from.path}`);
+    } catch {
+      throw new ResponseShapeError(`HTTP ${status} on GET ${shown} with an unusable Location header`);
+    }
     if (next.origin !== from.origin) {
       // Never carry the Authorization header to another host; the user should point api_url there.
       throw new ConnectorError(
-        `the API redirected GET ${from.pathname} to another host (${next.host}); the API key is not sent there. ` +
+        `the API redirected GET ${shown} to another host (${next.host}); the API key is not sent there. ` +
           'If that is your Devin API, set api_url to it',
         'config_error',
       );
     }
-    return next;
+    return { origin: next.origin, path: `${next.pathname}${next.search}` };
+  }
+
+  /** Waits before a retry, but not past an abort. */
+  private async pause(ms: number): Promise<void> {
+    await Promise.race([this.sleep(ms), this.abortedPromise]);
+    this.throwIfAborted();
   }
 
   private throwIfAborted(): void {
     if (this.signal?.aborted) throw new AbortedError();
   }
+}
+
+function pathOnly(path: string): string {
+  const query = path.indexOf('?');
+  return query === -1 ? path : path.slice(0, query);
+}
+
+function isRetryableNetworkError(error: unknown): boolean {
+  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 4; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && RETRYABLE_NETWORK_CODES.has(code)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 async function readErrorBody(response: Dispatcher.ResponseData): Promise<{ detail: string | undefined }> {

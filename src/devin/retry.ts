@@ -38,6 +38,9 @@ export function parseRetryAfter(header: string | string[] | undefined, nowMs: nu
   if (value === undefined) return undefined;
   const text = value.trim();
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  // An HTTP date names a month (and usually a weekday); without letters it is garbage such as "-1",
+  // which Date.parse would happily read as a year.
+  if (!/[a-z]/i.test(text)) return undefined;
   const date = Date.parse(text);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - nowMs);
