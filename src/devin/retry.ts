@@ -41,7 +41,8 @@ export function parseRetryAfter(header: string | string[] | undefined, nowMs: nu
   // An HTTP date names a month (and usually a weekday); without letters it is garbage such as "-1",
   // which Date.parse would happily read as a year.
   if (!/[a-z]/i.test(text)) return undefined;
-  const date = Date.parse(text);
+  // HTTP dates are GMT; the asctime form says no zone, and Date.parse would read it as local time.
+  const date = Date.parse(/\b(GMT|UTC|UT)\b|[+-]\d{4}$/i.test(text) ? text : `${text} GMT`);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - nowMs);
 }
