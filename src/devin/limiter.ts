@@ -11,9 +11,9 @@
  *   429 came from — and quickly again beyond it. A stable limit is probed gently; a limit that was
  *   underestimated or raised is found again within seconds.
  *
- * What counts as one congestion event: 429s of requests that started before the last cut, or fewer
- * than MIN_STARTS_BETWEEN_CUTS starts after it, say nothing new (they were sent at the old pace, or
- * the new pace has not been tried yet). So a burst of 429s from the requests in flight is one
+ * What counts as one congestion event: 429s of requests that started before the last cut, or among
+ * the first MIN_STARTS_BETWEEN_CUTS starts after it, say nothing new (they were sent at the old
+ * pace, or the new pace has not been tried yet). So a burst of 429s from the requests in flight is one
  * event, and a pace that is still too high is cut again as soon as it has been tried.
  *
  * "The rate the API was accepting" is measured on request *starts*: successful starts per second
@@ -46,7 +46,7 @@ export const BETA = 0.85;
 export const CUBIC_C = 0.04;
 /** Pace-bound seconds after a cut at which the rate is back at wMax (≈ 1.55 s). */
 export const CUBIC_K = Math.cbrt((1 - BETA) / CUBIC_C);
-/** Starts after a cut before another 429 may cut again (the new pace must have been tried). */
+/** Starts after a cut whose 429s do not cut again (the new pace must have been tried first). */
 export const MIN_STARTS_BETWEEN_CUTS = 8;
 /** Fewer successful starts than this in the measuring window: too little to estimate a rate. */
 const MIN_SAMPLE = 4;
