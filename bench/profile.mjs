@@ -41,3 +41,14 @@ const total = [...selfMicros.values()].reduce((a, b) => a + b, 0);
 for (const [where, micros] of [...selfMicros].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
   console.log(`${((100 * micros) / total).toFixed(1).padStart(5)} %  ${(micros / 1000).toFixed(0).padStart(6)} ms  ${where}`);
 }
+
+// Self time by where the code lives: what the connector adds on top of HTTP + JSON.
+const byArea = new Map();
+for (const [where, micros] of selfMicros) {
+  const area = /dist\/(\w+)\//.exec(where)?.[1] ?? (/node_modules\/(\w+)/.exec(where)?.[1] ?? (where.includes('node:') ? 'node' : where.split(' ')[0]));
+  byArea.set(area, (byArea.get(area) ?? 0) + micros);
+}
+console.log('\nby area:');
+for (const [area, micros] of [...byArea].sort((a, b) => b[1] - a[1]).slice(0, 14)) {
+  console.log(`${((100 * micros) / total).toFixed(1).padStart(5)} %  ${(micros / 1000).toFixed(0).padStart(6)} ms  ${area}`);
+}
