@@ -1,7 +1,8 @@
 /**
  * Cursor pagination of the v3 list endpoints: `first=200`, then `after=<end_cursor>` until
  * `has_next_page` is false or `end_cursor` is null. A cursor seen twice is a loop and an error,
- * never an endless read; a page without an `items` array is a malformed answer, never "no members".
+ * never an endless read; a page without an `items` array is a malformed answer, never "no members";
+ * `has_next_page: true` with a null cursor ends the list, unless `total` shows items are missing.
  */
 import type { ApiRequest, DevinClient, RequestCounter } from './client.js';
 import { ResponseShapeError } from './errors.js';
@@ -24,6 +25,7 @@ export async function* paginate(
 ): AsyncGenerator<Page> {
   const seen = new Set<string>();
   let after: string | undefined;
+  let itemsSeen = 0;
   for (let pageNumber = 1; pageNumber <= MAX_PAGES; pageNumber += 1) {
     const query: Array<readonly [string, string | number]> = [...(request.query ?? []), ['first', pageSize]];
     if (after !== undefined) query.push(['after', after]);
@@ -33,8 +35,18 @@ export async function* paginate(
         `GET ${request.path} returned a page without an "items" array (page ${pageNumber}); refusing to guess`,
       );
     }
-    yield { items: body.items, total: typeof body.total === 'number' ? body.total : undefined };
+    const total = typeof body.total === 'number' ? body.total : undefined;
+    itemsSeen += body.items.length;
+    yield { items: body.items, total };
     const cursor = body.end_cursor;
+    if (body.has_next_page === true && (cursor === null || cursor === undefined) && total !== undefined && itemsSeen < total) {
+      // "More pages" without a way to ask for them: stopping (as the API contract says) would
+      // silently drop the rest, which the total shows exists.
+      throw new ResponseShapeError(
+        `GET ${request.path} said has_next_page but sent no end_cursor after ${itemsSeen} of ${total} items; ` +
+          'refusing to return a partial list',
+      );
+    }
     if (body.has_next_page !== true || cursor === null || cursor === undefined) return;
     if (typeof cursor !== 'string' || cursor === '') {
       throw new ResponseShapeError(`GET ${request.path} returned an unusable end_cursor (${typeof cursor})`);

@@ -1,0 +1,303 @@
+/**
+ * The fault suite: whole reads (`source-devin read`, in-process) against the simulator while it
+ * injects each fault it knows. Retryable faults must cost nothing: the records equal the ground truth
+ * (compared by primary key) and the read stays quick. The others end the affected stream with a
+ * clear TRACE ERROR, or are tolerated as README "Failure modes" documents; never a hang, never a
+ * crash without a trace. Every run is also checked for protocol validity and leaked keys by
+ * runAirbyte.
+ */
+import { Agent, type Dispatcher } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  KEY_ENTERPRISE,
+  KEY_ENT_NO_BILLING,
+  OTHER_HOST_URL,
+  startSimulator,
+  type FaultRule,
+  type GroundTruth,
+  type Simulator,
+} from '../../src/simulator/index.js';
+import type { CliRun, IoOverrides } from '../helpers/cli.js';
+import { ALL_INCREMENTAL } from '../helpers/files.js';
+import { FIXED_NOW, FIXED_TODAY, expectRecordsToEqualTruth, readWith, recordsOf, statusesOf } from '../helpers/read.js';
+import { PATIENT_FAST_RETRY, logsOf, traceErrors } from './support.js';
+
+const START = '2026-03-01';
+const STREAMS = ['members', 'daily_consumption', 'pr_metrics'] as const;
+const MEMBERS_PATH = '/v3/enterprise/members/users';
+
+let sim: Simulator;
+let truth: GroundTruth;
+
+beforeAll(async () => {
+  sim = await startSimulator({ members: 12, days: 20, now: () => FIXED_NOW });
+  truth = sim.groundTruth({ key: KEY_ENTERPRISE, startDate: START, endDate: FIXED_TODAY });
+});
+afterAll(() => sim.close());
+
+interface FaultRun {
+  run: CliRun;
+  seconds: number;
+  /** Requests the simulator answered with each fault kind. */
+  fired: Record<string, number>;
+}
+
+async function readUnder(faults: FaultRule[], options: { key?: string; overrides?: IoOverrides } = {}): Promise<FaultRun> {
+  sim.setFaults(faults);
+  sim.clearRequests();
+  const started = Date.now();
+  try {
+    const run = await readWith({
+      sim,
+      config: { api_key: options.key ?? KEY_ENTERPRISE, start_date: START },
+      streams: ALL_INCREMENTAL,
+      overrides: { retryPolicy: PATIENT_FAST_RETRY, ...options.overrides },
+    });
+    const fired: Record<string, number> = {};
+    for (const request of sim.requests) if (request.fault) fired[request.fault] = (fired[request.fault] ?? 0) + 1;
+    return { run, seconds: (Date.now() - started) / 1_000, fired };
+  } finally {
+    sim.setFaults([]);
+  }
+}
+
+function expectEverythingRead(run: CliRun): void {
+  expect(run.code, run.stdout.slice(-1_500)).toBe(0);
+  expect(traceErrors(run)).toEqual([]);
+  for (const stream of STREAMS) {
+    expectRecordsToEqualTruth(stream, recordsOf(run, stream), truth[stream]);
+    expect(statusesOf(run, stream)).toEqual(['STARTED', 'RUNNING', 'COMPLETE']);
+  }
+}
+
+describe('retryable faults cost nothing: every record arrives, once', () => {
+  const cases: Array<[string, FaultRule, IoOverrides?]> = [
+    ['429 with Retry-After in seconds', { kind: '429', probability: 0.25, retryAfter: { seconds: 1 } }],
+    ['429 with Retry-After as an HTTP date', { kind: '429', probability: 0.25, retryAfter: { httpDate: Date.now() + 1_000 } }],
+    ['429 without Retry-After', { kind: '429', probability: 0.25 }],
+    ['500', { kind: '500', probability: 0.25 }],
+    ['502', { kind: '502', probability: 0.25 }],
+    ['503 with Retry-After', { kind: '503', probability: 0.25, retryAfter: { seconds: 2 } }],
+    ['an nginx HTML error page (502)', { kind: 'html', probability: 0.25 }],
+    ['connection resets mid-body', { kind: 'reset', probability: 0.25 }],
+    ['a 200 with a truncated body', { kind: 'truncated', probability: 0.25 }],
+    ['a 200 with malformed JSON', { kind: 'malformed', probability: 0.25 }],
+    [
+      'answers slower than the request timeout',
+      { kind: 'slow', probability: 0.2, delayMs: 600 },
+      { retryPolicy: { ...PATIENT_FAST_RETRY, requestTimeoutMs: 120 } },
+    ],
+    ['a redirect to the same host', { kind: 'redirect-same-host' }],
+  ];
+
+  it.each(cases)('%s', async (_name, rule, overrides) => {
+    const { run, seconds, fired } = await readUnder([rule], overrides ? { overrides } : {});
+    expect(fired[rule.kind] ?? 0, 'the fault fired').toBeGreaterThan(0);
+    expectEverythingRead(run);
+    expect(seconds).toBeLessThan(10);
+  });
+
+  it('every fault at once, on every path', async () => {
+    const kinds = ['429', '500', '503', 'reset', 'truncated', 'malformed', 'html'] as const;
+    const rules: FaultRule[] = kinds.map((kind) => ({ kind, probability: 0.06 }));
+    const { run, seconds, fired } = await readUnder(rules);
+    expect(Object.keys(fired).length).toBeGreaterThanOrEqual(4);
+    expectEverythingRead(run);
+    expect(seconds).toBeLessThan(10);
+  });
+});
+
+describe('schema drift (wrong-types)', () => {
+  it('numbers as strings and dates as ISO strings in consumption and PR metrics are read as meant', async () => {
+    const { run, fired } = await readUnder([{ kind: 'wrong-types', path: /consumption|metrics/ }]);
+    expect(fired['wrong-types']).toBeGreaterThan(10);
+    expectEverythingRead(run);
+  });
+
+  it('a member page whose items is not an array ends the member streams with a system_error; pr_metrics completes', async () => {
+    const { run } = await readUnder([{ kind: 'wrong-types', path: MEMBERS_PATH }]);
+    expect(run.code).toBe(1);
+    const errors = traceErrors(run);
+    expect(errors.map((e) => [e.stream, e.failure_type]).sort()).toEqual([
+      ['daily_consumption', 'system_error'],
+      ['members', 'system_error'],
+    ]);
+    expect(errors[0]?.message).toContain('without an "items" array');
+    expect(statusesOf(run, 'members').at(-1)).toBe('INCOMPLETE');
+    expect(statusesOf(run, 'pr_metrics').at(-1)).toBe('COMPLETE');
+    expectRecordsToEqualTruth('pr_metrics', recordsOf(run, 'pr_metrics'), truth.pr_metrics);
+  });
+});
+
+describe('faults that are not retried', () => {
+  it('retries exhausted on one endpoint: that stream fails with a transient_error, the others finish', async () => {
+    const { run, seconds } = await readUnder([{ kind: '503', path: /metrics\/prs/ }]);
+    expect(run.code).toBe(1);
+    const errors = traceErrors(run);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ stream: 'pr_metrics', failure_type: 'transient_error' });
+    expect(errors[0]?.message).toMatch(/^pr_metrics: GET \/v3\/enterprise\/metrics\/prs failed 8 times; last: HTTP 503/);
+    expect(statusesOf(run, 'pr_metrics')).toEqual(['STARTED', 'RUNNING', 'INCOMPLETE']);
+    for (const stream of ['members', 'daily_consumption'] as const) {
+      expect(statusesOf(run, stream).at(-1)).toBe('COMPLETE');
+      expectRecordsToEqualTruth(stream, recordsOf(run, stream), truth[stream]);
+    }
+    expect(seconds).toBeLessThan(10);
+  });
+
+  it('a key without the consumption permission: config_error naming it, the other streams finish', async () => {
+    const { run } = await readUnder([], { key: KEY_ENT_NO_BILLING });
+    expect(run.code).toBe(1);
+    const errors = traceErrors(run);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ stream: 'daily_consumption', failure_type: 'config_error' });
+    expect(errors[0]?.message).toContain('lacks ViewAccountConsumption');
+    expect(errors[0]?.message).toContain('403 on GET /v3/enterprise/consumption/daily/users/');
+    // a 403 is not retried: each consumption request went out once
+    const consumption = sim.requests.filter((r) => r.path.includes('/consumption/')).map((r) => r.rawUrl);
+    expect(consumption.length).toBeGreaterThan(0);
+    expect(new Set(consumption).size).toBe(consumption.length);
+    for (const stream of ['members', 'pr_metrics'] as const) expect(statusesOf(run, stream).at(-1)).toBe('COMPLETE');
+  });
+
+  it('a 401 in the middle of a read: config_error saying the key was rejected', async () => {
+    const { run } = await readUnder([{ kind: 'echo-key', status: 401, path: /metrics\/prs/, after: 3 }]);
+    expect(run.code).toBe(1);
+    const [error] = traceErrors(run);
+    expect(error).toMatchObject({ stream: 'pr_metrics', failure_type: 'config_error' });
+    expect(error?.message).toContain('rejected the API key (401 on GET /v3/enterprise/metrics/prs)');
+  });
+
+  it('a redirect to another host: refused, config_error saying to set api_url, nothing sent there', async () => {
+    const origins: string[] = [];
+    const dispatcher: Dispatcher = new Agent().compose((dispatch) => (options, handler) => {
+      origins.push(String(options.origin));
+      return dispatch(options, handler);
+    });
+    try {
+      const { run, fired } = await readUnder([{ kind: 'redirect-other-host', path: /consumption/ }], { overrides: { dispatcher } });
+      expect(fired['redirect-other-host']).toBeGreaterThan(0);
+      expect(run.code).toBe(1);
+      const [error] = traceErrors(run);
+      expect(error).toMatchObject({ stream: 'daily_consumption', failure_type: 'config_error' });
+      expect(error?.message).toContain(`to another host (${new URL(OTHER_HOST_URL).host})`);
+      expect(error?.message).toContain('set api_url');
+      expect(new Set(origins)).toEqual(new Set([sim.url]));
+      expect(statusesOf(run, 'pr_metrics').at(-1)).toBe('COMPLETE');
+    } finally {
+      await dispatcher.close();
+    }
+  });
+});
+
+describe('a member the API no longer knows (404 on consumption)', () => {
+  it('is skipped with one WARN; everyone else is read', async () => {
+    let goneId: string | undefined;
+    // The member leaves right after the listing named them, before their consumption is asked for
+    // (onRequest runs once the listing's answer is written, before the client can read it).
+    const leaving = await startSimulator({
+      members: 12,
+      days: 20,
+      now: () => FIXED_NOW,
+      onRequest: (entry) => {
+        if (goneId === undefined && entry.path === MEMBERS_PATH && entry.status === 200) {
+          goneId = leaving.data.members().find((m) => m.listing !== 'idp' && m.consumes)?.user_id;
+          if (goneId !== undefined) leaving.data.removeMember(goneId);
+        }
+      },
+    });
+    try {
+      const before = leaving.groundTruth({ key: KEY_ENTERPRISE, startDate: START, endDate: FIXED_TODAY, includeIdpUsers: false });
+      const run = await readWith({
+        sim: leaving,
+        config: { api_key: KEY_ENTERPRISE, start_date: START, include_idp_users: false },
+        streams: { members: 'full_refresh', daily_consumption: 'incremental' },
+        overrides: { retryPolicy: PATIENT_FAST_RETRY },
+      });
+      expect(goneId).toBeDefined();
+      const after = leaving.groundTruth({ key: KEY_ENTERPRISE, startDate: START, endDate: FIXED_TODAY, includeIdpUsers: false });
+      expect(run.code, run.stdout.slice(-1_500)).toBe(0);
+      const consumption404 = leaving.requests.filter((r) => r.status === 404);
+      expect(consumption404.map((r) => r.pathSegments.at(-1))).toEqual([goneId]);
+      expect(recordsOf(run, 'members').map((m) => m.user_id)).toContain(goneId);
+      expect(before.daily_consumption.some((r) => r.user_id === goneId)).toBe(true);
+      expectRecordsToEqualTruth('daily_consumption', recordsOf(run, 'daily_consumption'), after.daily_consumption);
+      expect(logsOf(run, 'WARN')).toContain('daily_consumption: skipped 1 × a member the API no longer knows (404)');
+    } finally {
+      await leaving.close();
+    }
+  });
+});
+
+describe('hostile pagination', () => {
+  let big: Simulator;
+  let bigTruth: GroundTruth;
+  /** Pages of the direct member listing. */
+  let pages: number;
+  beforeAll(async () => {
+    big = await startSimulator({ members: 800, days: 3, now: () => FIXED_NOW });
+    bigTruth = big.groundTruth({ key: KEY_ENTERPRISE, startDate: FIXED_TODAY, endDate: FIXED_TODAY });
+    pages = Math.ceil(big.data.members().filter((m) => m.listing !== 'idp').length / 200);
+  });
+  afterAll(() => big.close());
+
+  async function readMembers(faults: FaultRule[]): Promise<CliRun> {
+    big.setFaults(faults);
+    big.clearRequests();
+    try {
+      return await readWith({
+        sim: big,
+        config: { api_key: KEY_ENTERPRISE, start_date: FIXED_TODAY },
+        streams: { members: 'full_refresh' },
+        overrides: { retryPolicy: PATIENT_FAST_RETRY },
+      });
+    } finally {
+      big.setFaults([]);
+    }
+  }
+
+  it('the listing spans several pages (so the faults below hit real paging)', async () => {
+    const run = await readMembers([]);
+    expect(run.code).toBe(0);
+    expect(pages).toBeGreaterThanOrEqual(3);
+    expect(big.requests.filter((r) => r.path === MEMBERS_PATH).length).toBe(pages);
+    expectRecordsToEqualTruth('members', recordsOf(run, 'members'), bigTruth.members);
+  });
+
+  it.each([
+    ['a repeated cursor (a page loop)', { kind: 'repeat-cursor', path: MEMBERS_PATH, after: 1, times: 1 }, 'returned the same cursor twice'],
+    ['a first page that always leads back to itself', { kind: 'repeat-cursor', path: MEMBERS_PATH }, 'returned the same cursor twice'],
+    ['a page without items', { kind: 'no-items', path: MEMBERS_PATH, after: 1, times: 1 }, 'without an "items" array'],
+    [
+      'has_next_page with a null cursor while total says more items exist',
+      { kind: 'null-cursor-has-next', path: MEMBERS_PATH, times: 1 },
+      'sent no end_cursor after 200 of',
+    ],
+  ] as Array<[string, FaultRule, string]>)('%s: a clear system_error, promptly, never a loop', async (_name, rule, expected) => {
+    const started = Date.now();
+    const run = await readMembers([rule]);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(run.code).toBe(1);
+    const errors = traceErrors(run);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ stream: 'members', failure_type: 'system_error' });
+    expect(errors[0]?.message).toContain(expected);
+    expect(big.requests.filter((r) => r.path === MEMBERS_PATH).length).toBeLessThanOrEqual(4);
+    expect(recordsOf(run, 'members')).toEqual([]); // a partial member list is never emitted
+  });
+
+  it('one replay of the first page: the repeated members are dropped with a WARN, the list is right', async () => {
+    const run = await readMembers([{ kind: 'repeat-cursor', path: MEMBERS_PATH, times: 1 }]);
+    expect(big.requests.filter((r) => r.path === MEMBERS_PATH).length).toBe(pages + 1);
+    expect(run.code).toBe(0);
+    expectRecordsToEqualTruth('members', recordsOf(run, 'members'), bigTruth.members);
+    expect(logsOf(run, 'WARN')).toContain('members: skipped 200 × a direct member listed twice');
+  });
+
+  it('has_next_page with a null cursor on the last page (total reached): the list simply ends', async () => {
+    const run = await readMembers([{ kind: 'null-cursor-has-next', path: MEMBERS_PATH, after: pages - 1, times: 1 }]);
+    expect(big.requests.some((r) => r.fault === 'null-cursor-has-next')).toBe(true);
+    expect(run.code).toBe(0);
+    expectRecordsToEqualTruth('members', recordsOf(run, 'members'), bigTruth.members);
+  });
+});
