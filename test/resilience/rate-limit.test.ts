@@ -49,8 +49,8 @@ function maxOverlap(spans: ReadonlyArray<{ start: number; end: number }>): numbe
 }
 
 describe('a read against a rate-limited API', () => {
-  it('loses nothing, keeps 429s rare, never exceeds max_concurrency, and runs near the limit', async () => {
-    sim.setRateLimit({ ratePerSecond: RATE, burst: BURST });
+  it.each(['seconds', 'http-date', 'none'] as const)('(Retry-After: %s) loses nothing, keeps 429s rare, never exceeds max_concurrency, and runs near the limit', async (retryAfter) => {
+    sim.setRateLimit({ ratePerSecond: RATE, burst: BURST, retryAfter });
     const before = sim.stats();
     intervals.length = 0;
     const started = Date.now();
