@@ -62,9 +62,16 @@ describe('consumption records built by hand', () => {
   });
 
   it('formats numbers as JSON does', () => {
-    for (const value of [0, -0, 1, -1.5, 0.1 + 0.2, 1e21, 1e-7, 123456789.125, Number.MAX_VALUE, Number.MIN_VALUE]) {
-      expect(jsonNumber(value)).toBe(JSON.stringify(value));
-    }
+    const values = [0, -0, 1, -1.5, 0.1 + 0.2, 1e21, 1e-7, 123456789.125, Number.MAX_VALUE, Number.MIN_VALUE];
+    // The two-decimal fast path and its edges: every cent up to 2,000.00, large wholes, the 1e9 bound.
+    for (let cents = 0; cents <= 200_000; cents += 1) values.push(cents / 100);
+    values.push(1023.99, 1024, 1024.5, 999_999_999.99, 1e9, 1e9 + 0.5, 0.005, 0.015, 12.345, 2 ** 31 + 0.25, -0.01);
+    // And numbers that are not two-decimal amounts, across magnitudes.
+    let seed = 7;
+    const random = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 20_000; i += 1) values.push(random() * 10 ** ((i % 14) - 4));
+    const wrong = values.filter((value) => jsonNumber(value) !== JSON.stringify(value));
+    expect(wrong).toEqual([]);
     expect(jsonNumber(null)).toBe('null');
   });
 
