@@ -31,7 +31,11 @@ export class RowTyper {
   number(value: unknown, field: string): number | null {
     if (typeof value === 'number' && Number.isFinite(value)) return value;
     if (value === null || value === undefined) return null;
-    if (typeof value === 'string' && NUMERIC.test(value.trim())) return Number(value);
+    if (typeof value === 'string' && NUMERIC.test(value.trim())) {
+      // "1e400" is numeric text but not a finite number: JSON would silently print it as null.
+      const number = Number(value);
+      if (Number.isFinite(number)) return number;
+    }
     return this.nulled(field);
   }
 
