@@ -34,6 +34,9 @@ export interface StreamRunOptions {
   shared: SharedReadSettings;
 }
 
+/** Most records handed to the output in one call (≈ 100 KB of JSON lines). */
+const EMIT_BATCH = 256;
+
 export class StreamRun {
   readonly counter: RequestCounter = { requests: 0 };
   readonly skips = new SkipLog();
@@ -58,8 +61,13 @@ export class StreamRun {
   async emit(records: readonly NormalizedRecord[]): Promise<void> {
     const { output } = this.options;
     if (output.records) {
-      const pending = records.length > 0 ? output.records(this.name, records) : undefined;
-      if (pending) await pending;
+      // One write per batch, but bounded: the member list can be one batch of 100,000 records, and
+      // the reader's backpressure must still be honoured between parts of it.
+      for (let start = 0; start < records.length; start += EMIT_BATCH) {
+        const batch = records.length <= EMIT_BATCH ? records : records.slice(start, start + EMIT_BATCH);
+        const pending = output.records(this.name, batch);
+        if (pending) await pending;
+      }
     } else {
       for (const record of records) {
         const pending = output.record(this.name, record);

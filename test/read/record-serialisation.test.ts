@@ -11,6 +11,9 @@ import { Redactor } from '../../src/protocol/redactor.js';
 import { consumptionRecords } from '../../src/streams/daily-consumption.js';
 import { dayLabel, jsonNumber, type NormalizedRecord } from '../../src/streams/normalize.js';
 import type { MemberRef, PlanContext } from '../../src/streams/types.js';
+import type { ReadOutput } from '../../src/engine/output.js';
+import { StreamRun, type StreamRunOptions } from '../../src/engine/stream-run.js';
+import { membersStream } from '../../src/streams/members.js';
 import { PassThrough } from 'node:stream';
 
 const DAY = 20_427; // 2025-12-05
@@ -118,5 +121,40 @@ describe('the Airbyte writer', () => {
     });
     const state = JSON.parse(lines.at(-1) as string) as { state: { sourceStats: { recordCount: number } } };
     expect(state.state.sourceStats.recordCount).toBe(ROWS.length + 1);
+  });
+});
+
+describe('StreamRun.emit', () => {
+  it('hands a large batch over in bounded parts, waiting for the reader between them', async () => {
+    const calls: Array<{ size: number; at: number }> = [];
+    let released = 0;
+    let release: (() => void) | undefined;
+    const output = {
+      records: (_stream: string, batch: readonly NormalizedRecord[]) => {
+        calls.push({ size: batch.length, at: released });
+        // The reader is behind after every part: the next part must wait until it catches up.
+        return new Promise<void>((resolve) => {
+          release = () => {
+            released += 1;
+            resolve();
+          };
+        });
+      },
+    } as unknown as ReadOutput;
+    const run = new StreamRun({ stream: membersStream, scope: { kind: 'enterprise' }, output } as unknown as StreamRunOptions);
+    const records = Array.from({ length: 1_000 }, (_, i) => ({ data: { user_id: `u${i}` } }));
+    const emitting = run.emit(records);
+    for (let i = 0; i < 4; i += 1) {
+      await new Promise((resolve) => setImmediate(resolve));
+      release?.();
+    }
+    await emitting;
+    expect(calls).toEqual([
+      { size: 256, at: 0 },
+      { size: 256, at: 1 },
+      { size: 256, at: 2 },
+      { size: 232, at: 3 },
+    ]);
+    expect(run.recordCount).toBe(1_000);
   });
 });
