@@ -5,32 +5,21 @@
  * until a read succeeds. Nothing may be lost, every message must be valid, failures must be
  * reported as such, and no key may leak (runAirbyte checks the last two on every run).
  */
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runSourceDevin } from '../../src/cli/airbyte-main.js';
 import { KEY_ENTERPRISE, startSimulator, type FaultRule, type Simulator } from '../../src/simulator/index.js';
+import { createRandom } from '../../src/simulator/hash.js';
 import { FAST_RETRY } from '../helpers/cli.js';
 import { configuredCatalog, scratchDir } from '../helpers/files.js';
 import { assertAirbyteMessage, parseJsonLines } from '../helpers/protocol.js';
 import { FIXED_NOW, FIXED_TODAY, expectRecordsToEqualTruth, primaryKey, recordsOf, statesOf, statusesOf } from '../helpers/read.js';
 import { assertNoSecrets } from '../helpers/secrets.js';
+import { CollectingStream, KillAfterStates } from '../helpers/streams.js';
 
 const SEEDS = Array.from({ length: 20 }, (_, i) => i + 1);
 const STREAMS = { members: 'full_refresh', daily_consumption: 'incremental', pr_metrics: 'incremental' } as const;
 const START = '2026-02-15';
 const CHAOS_RETRY = { ...FAST_RETRY, requestTimeoutMs: 150 };
-
-/** mulberry32: a tiny seeded PRNG, so every seed's chaos is reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const PATHS: Array<RegExp | undefined> = [undefined, /consumption/, /metrics\/prs/, /members/];
 
@@ -52,22 +41,6 @@ function chaosFaults(random: () => number): FaultRule[] {
   });
 }
 
-class KillAfterStates extends Writable {
-  text = '';
-  private states = 0;
-  constructor(private readonly k: number) {
-    super();
-  }
-  override _write(chunk: Buffer, _encoding: string, callback: (error?: Error | null) => void): void {
-    if (this.states >= this.k) return callback(Object.assign(new Error('killed'), { code: 'EPIPE' }));
-    for (const line of chunk.toString('utf8').split(/(?<=\n)/)) {
-      this.text += line;
-      if (line.startsWith('{"type":"STATE"')) this.states += 1;
-      if (this.states >= this.k) return callback(Object.assign(new Error('killed'), { code: 'EPIPE' }));
-    }
-    callback();
-  }
-}
 
 interface Run {
   code: number;
@@ -100,13 +73,6 @@ async function read(sim: Simulator, state: unknown[] | undefined, killAfter: num
   return { code, messages };
 }
 
-class CollectingStream extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: string, callback: () => void): void {
-    this.text += chunk.toString('utf8');
-    callback();
-  }
-}
 
 /** The state Airbyte would pass next: the latest state per stream seen so far, across runs. */
 function mergeStates(previous: unknown[] | undefined, run: Run): unknown[] | undefined {
@@ -121,7 +87,7 @@ function mergeStates(previous: unknown[] | undefined, run: Run): unknown[] | und
 
 describe('seeded chaos: faults, a kill, resumes', () => {
   it.each(SEEDS)('seed %i loses nothing', async (seed) => {
-    const random = prng(seed);
+    const random = createRandom(seed);
     const sim = await startSimulator({ seed, members: 10, days: 30, now: () => FIXED_NOW, faults: chaosFaults(random) });
     try {
       const truth = sim.groundTruth({ startDate: START, endDate: FIXED_TODAY });

@@ -12,6 +12,7 @@ import { FAST_RETRY, spawnCli } from '../helpers/cli.js';
 import { configuredCatalog, scratchDir } from '../helpers/files.js';
 import { assertAirbyteMessage, parseJsonLines } from '../helpers/protocol.js';
 import { FIXED_NOW, byKey, lastStateArray, primaryKey, readWith, recordsOf, statesOf, streamStateOf } from '../helpers/read.js';
+import { KillAfterStates } from '../helpers/streams.js';
 
 const STREAMS = { members: 'full_refresh', daily_consumption: 'incremental', pr_metrics: 'incremental' } as const;
 const CONFIG = { api_key: KEY_ENTERPRISE, start_date: '2026-02-05', window_days: 10, lookback_days: 2, max_concurrency: 2 };
@@ -24,23 +25,6 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-/** stdout that dies right after the k-th STATE line, like a process killed at that moment. */
-class KillAfterStates extends Writable {
-  text = '';
-  private states = 0;
-  constructor(private readonly k: number) {
-    super();
-  }
-  override _write(chunk: Buffer, _encoding: string, callback: (error?: Error | null) => void): void {
-    if (this.states >= this.k) return callback(Object.assign(new Error('killed'), { code: 'EPIPE' }));
-    for (const line of chunk.toString('utf8').split(/(?<=\n)/)) {
-      this.text += line;
-      if (line.startsWith('{"type":"STATE"')) this.states += 1;
-      if (this.states >= this.k) return callback(Object.assign(new Error('killed'), { code: 'EPIPE' }));
-    }
-    callback();
-  }
-}
 
 async function readKilledAfter(k: number): Promise<{ messages: Array<Record<string, unknown>>; code: number }> {
   const dir = scratchDir();

@@ -14,6 +14,7 @@ import { parseJsonLines } from '../helpers/protocol.js';
 import { FIXED_NOW, FIXED_TODAY, primaryKey } from '../helpers/read.js';
 import { assertSingerMessage, bookmarkOf, lastState, recordsOf, stateValues, type Json } from '../helpers/singer.js';
 import { linesAt, tap } from './support.js';
+import { KillAfterStates } from '../helpers/streams.js';
 
 const files = tempDir();
 let sim: Simulator;
@@ -199,23 +200,6 @@ describe('state file errors: one CRITICAL line naming the file and the problem, 
   });
 });
 
-/** stdout that dies right after the k-th STATE line, like a process killed at that moment. */
-class KillAfterStates extends Writable {
-  text = '';
-  private states = 0;
-  constructor(private readonly k: number) {
-    super();
-  }
-  override _write(chunk: Buffer, _encoding: string, callback: (error?: Error | null) => void): void {
-    if (this.states >= this.k) return callback(Object.assign(new Error('killed'), { code: 'EPIPE' }));
-    for (const line of chunk.toString('utf8').split(/(?<=\n)/)) {
-      this.text += line;
-      if (line.startsWith('{"type":"STATE"')) this.states += 1;
-      if (this.states >= this.k) return callback(Object.assign(new Error('killed'), { code: 'EPIPE' }));
-    }
-    callback();
-  }
-}
 
 async function syncKilledAfter(k: number): Promise<CliRun> {
   const stdout = new KillAfterStates(k);
