@@ -88,8 +88,8 @@ export async function runCheck(config: ConnectorConfig, client: Pick<DevinClient
     const where = scope.kind === 'organization' ? `organization ${scope.orgId}` : 'the enterprise';
     return failed('no_resources', `the API key is valid but ${where} has no members, so there is nothing to import`);
   }
-  const scopeText = scope.kind === 'organization' ? `organization ${scope.orgId}` : 'enterprise';
-  return { status: 'SUCCEEDED', message: `connected to ${host} with an ${scopeText === 'enterprise' ? 'enterprise' : 'organization'}-scoped key (${scopeText})` };
+  const scopeText = scope.kind === 'organization' ? `a key scoped to organization ${scope.orgId}` : 'an enterprise-scoped key';
+  return { status: 'SUCCEEDED', message: `connected to ${host} with ${scopeText}; members, consumption and PR metrics are readable` };
 }
 
 function failed(code: CheckCode, message: string): CheckResult {

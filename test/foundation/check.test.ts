@@ -50,10 +50,10 @@ const GRANT = '. Grant these to the service user and check again';
 
 describe('check succeeds', () => {
   it.each([
-    [KEY_ENTERPRISE, 'enterprise-scoped key (enterprise)'],
-    [KEY_ORG, 'organization-scoped key (organization org-sim-alpha)'],
+    [KEY_ENTERPRISE, 'an enterprise-scoped key'],
+    [KEY_ORG, 'a key scoped to organization org-sim-alpha'],
   ])('with %s, after probing all three streams', async (apiKey, scopeText) => {
-    expect(await check({ api_key: apiKey })).toEqual({ status: 'SUCCEEDED', message: `connected to ${host} with an ${scopeText}` });
+    expect(await check({ api_key: apiKey })).toEqual({ status: 'SUCCEEDED', message: `connected to ${host} with ${scopeText}; members, consumption and PR metrics are readable` });
     const paths = sim.requests.map((r) => r.rawUrl.split('?')[0] ?? '');
     const base = apiKey === KEY_ORG ? ['/v3beta1/organizations/org-sim-alpha/members/', '/v3/organizations/org-sim-alpha/'] : ['/v3/enterprise/members/', '/v3/enterprise/'];
     expect(paths[0]).toBe('/v3/self');
