@@ -64,20 +64,9 @@ async function expectedRecords(config) {
 }
 
 async function configuredCatalog(config) {
-  const { airbyteCatalog } = await importDist('protocol/airbyte-catalog.js');
-  const granularity = config.pr_metrics_granularity ?? 'day';
-  const catalog = airbyteCatalog({ prMetricsGranularity: granularity });
-  const streams = catalog.streams.map((stream) => {
-    const incremental = stream.supported_sync_modes.includes('incremental');
-    return {
-      stream,
-      sync_mode: incremental ? 'incremental' : 'full_refresh',
-      ...(incremental ? { cursor_field: stream.default_cursor_field } : {}),
-      destination_sync_mode: incremental ? 'append_dedup' : 'overwrite',
-      primary_key: stream.source_defined_primary_key,
-    };
-  });
-  return `${JSON.stringify({ streams }, null, 2)}\n`;
+  const { configuredCatalogOf } = await importDist('protocol/airbyte-catalog.js');
+  const catalog = configuredCatalogOf({ prMetricsGranularity: config.pr_metrics_granularity ?? 'day' }, 'incremental');
+  return `${JSON.stringify(catalog, null, 2)}\n`;
 }
 
 /** Every generated file, path → content. */

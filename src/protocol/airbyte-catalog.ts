@@ -26,6 +26,26 @@ export function airbyteCatalog(config: GranularityConfig): { streams: Record<str
   };
 }
 
+/**
+ * A ready-to-use configured catalog of every stream: all full refresh, or incremental wherever the
+ * stream supports it (deduplicated on the primary key). What catalog/*.json and the acceptance-test
+ * fixtures hold.
+ */
+export function configuredCatalogOf(config: GranularityConfig, mode: SyncMode): { streams: Record<string, unknown>[] } {
+  return {
+    streams: airbyteCatalog(config).streams.map((stream) => {
+      const incremental = mode === 'incremental' && (stream.supported_sync_modes as SyncMode[]).includes('incremental');
+      return {
+        stream,
+        sync_mode: incremental ? 'incremental' : 'full_refresh',
+        ...(incremental ? { cursor_field: stream.default_cursor_field } : {}),
+        destination_sync_mode: incremental ? 'append_dedup' : 'overwrite',
+        primary_key: stream.source_defined_primary_key,
+      };
+    }),
+  };
+}
+
 /** A configured catalog the engine cannot use; the caller adds the file name. */
 export class CatalogError extends Error {
   override name = 'CatalogError';

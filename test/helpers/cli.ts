@@ -33,13 +33,25 @@ function collect(stream: PassThrough): () => string {
 
 export type IoOverrides = Partial<Omit<CliIo, 'stdout' | 'stderr'>>;
 
-/** Runs `source-devin <argv>` in-process; every stdout line is checked against AirbyteMessage. */
-export async function runAirbyte(argv: string[], overrides: IoOverrides = {}, options: { validate?: boolean } = {}): Promise<CliRun> {
+/** A front door's entry point: `runSourceDevin` or `runTapDevin`. */
+export type FrontDoor = (argv: readonly string[], io: CliIo) => Promise<number>;
+
+/**
+ * Runs a front door in-process with in-memory stdout/stderr, fast retries by default, and the
+ * secret-leak guard: every key named on the command line (and any `extraSecrets`) must be absent
+ * from everything it printed.
+ */
+export async function runInProcess(
+  main: FrontDoor,
+  argv: string[],
+  overrides: IoOverrides = {},
+  extraSecrets: readonly string[] = [],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const readOut = collect(stdout);
   const readErr = collect(stderr);
-  const code = await runSourceDevin(argv, {
+  const code = await main(argv, {
     env: {},
     now: Date.now,
     retryPolicy: FAST_RETRY,
@@ -47,13 +59,18 @@ export async function runAirbyte(argv: string[], overrides: IoOverrides = {}, op
     stdout,
     stderr,
   });
-  const out = readOut();
-  // The secret-leak guard runs on every CLI run of the suite.
-  assertNoSecrets({ stdout: out, stderr: readErr() }, secretsIn(argv));
+  const output = { code, stdout: readOut(), stderr: readErr() };
+  assertNoSecrets(output, [...secretsIn(argv), ...extraSecrets]);
+  return output;
+}
+
+/** Runs `source-devin <argv>` in-process; every stdout line is checked against AirbyteMessage. */
+export async function runAirbyte(argv: string[], overrides: IoOverrides = {}, options: { validate?: boolean } = {}): Promise<CliRun> {
+  const { code, stdout, stderr } = await runInProcess(runSourceDevin, argv, overrides);
   const isDocument = argv.includes('--help') || argv.includes('--version') || code === 2;
-  const messages = isDocument ? [] : parseJsonLines(out);
+  const messages = isDocument ? [] : parseJsonLines(stdout);
   if (options.validate !== false) for (const message of messages) assertAirbyteMessage(message);
-  return { code, stdout: out, stderr: readErr(), messages };
+  return { code, stdout, stderr, messages };
 }
 
 export interface SpawnedRun extends CliRun {

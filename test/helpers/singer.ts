@@ -4,44 +4,22 @@
  * (SCHEMA / RECORD / STATE with their required fields). Documents (--help, --version, --about,
  * --discover) are not split into messages.
  */
-import { PassThrough } from 'node:stream';
 import { runTapDevin } from '../../src/cli/singer-main.js';
-import { FAST_RETRY, secretsIn, type CliRun, type IoOverrides } from './cli.js';
+import { runInProcess, type CliRun, type IoOverrides } from './cli.js';
 import { parseJsonLines } from './protocol.js';
-import { assertNoSecrets } from './secrets.js';
 
 export type Json = Record<string, unknown>;
-
-function collect(stream: PassThrough): () => string {
-  const chunks: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-  return () => Buffer.concat(chunks).toString('utf8');
-}
 
 const DOCUMENT_FLAGS = ['--help', '--version', '--about', '--discover'];
 
 /** Runs `tap-devin <argv>` in-process. */
 export async function runTap(argv: string[], overrides: IoOverrides = {}): Promise<CliRun> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const readOut = collect(stdout);
-  const readErr = collect(stderr);
-  const code = await runTapDevin(argv, {
-    env: {},
-    now: Date.now,
-    retryPolicy: FAST_RETRY,
-    ...overrides,
-    stdout,
-    stderr,
-  });
-  const out = readOut();
-  const err = readErr();
   const envKey = overrides.env?.TAP_DEVIN_API_KEY;
-  assertNoSecrets({ stdout: out, stderr: err }, [...secretsIn(argv), ...(envKey && envKey.length >= 4 ? [envKey] : [])]);
+  const { code, stdout, stderr } = await runInProcess(runTapDevin, argv, overrides, envKey && envKey.length >= 4 ? [envKey] : []);
   const isDocument = argv.some((arg) => DOCUMENT_FLAGS.includes(arg)) || code === 2;
-  const messages = isDocument ? [] : parseJsonLines(out);
+  const messages = isDocument ? [] : parseJsonLines(stdout);
   for (const message of messages) assertSingerMessage(message);
-  return { code, stdout: out, stderr: err, messages };
+  return { code, stdout, stderr, messages };
 }
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
