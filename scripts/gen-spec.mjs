@@ -1,4 +1,4 @@
-// Generates src/cli/spec-message.generated.ts: the SPEC message line that `source-devin spec` prints,
+// Generates src/protocol/spec-message.generated.ts: the SPEC message line that `source-devin spec` prints,
 // so the executable can answer `spec` without loading zod, yargs or undici (cold start). Reads the
 // compiled spec, so build first:  npm run build && node scripts/gen-spec.mjs && npm run build
 // `--check` only compares; test/foundation/spec-fast-path.test.ts fails when the file is stale.
@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const target = `${root}src/cli/spec-message.generated.ts`;
+const target = `${root}src/protocol/spec-message.generated.ts`;
 
 export async function generateSpecMessage() {
   const { connectorSpecification } = await import(`${root}dist/config/spec.js`);
@@ -25,7 +25,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   if (process.argv.includes('--check')) {
     const current = await readFile(target, 'utf8').catch(() => '');
     if (current !== generated) {
-      console.error('src/cli/spec-message.generated.ts is stale: run `npm run build && node scripts/gen-spec.mjs`');
+      console.error('src/protocol/spec-message.generated.ts is stale: run `npm run build && node scripts/gen-spec.mjs`');
       process.exit(1);
     }
   } else {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { SPEC_MESSAGE } from '../../src/cli/spec-message.generated.js';
+import { SPEC_MESSAGE } from '../../src/protocol/spec-message.generated.js';
 import { connectorSpecification } from '../../src/config/spec.js';
 import { REPO_ROOT, runAirbyte, spawnCli } from '../helpers/cli.js';
 import { scratchDir } from '../helpers/files.js';
@@ -54,7 +54,8 @@ describe('source-devin spec (fast path)', () => {
     expect(stdout).toBe(`${SPEC_MESSAGE}\n`);
     expect(modules.map((url) => url.slice(url.indexOf('/dist/') + 1))).toEqual([
       'dist/cli/source-devin.js',
-      'dist/cli/spec-message.generated.js',
+      'dist/protocol/spec-fast-path.js',
+      'dist/protocol/spec-message.generated.js',
     ]);
   });
 
