@@ -18,6 +18,7 @@ import { Redactor } from '../protocol/redactor.js';
 import { VERSION } from '../version.js';
 import { createClient, loadConfig } from './connector.js';
 import { InputFileError, readJsonFile } from './files.js';
+import { runParser } from './run-parser.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo } from './io.js';
 
 interface ParsedArgs {
@@ -53,14 +54,10 @@ export async function parseAirbyteArgs(argv: readonly string[]): Promise<ParseOu
     .help()
     .version(VERSION)
     .wrap(100);
-  const outcome = await new Promise<{ error?: Error; parsed?: Record<string, unknown>; output: string }>((resolve) => {
-    void parser.parse([...argv], {}, (error, parsed, output) =>
-      resolve({ ...(error ? { error } : {}), parsed: parsed as Record<string, unknown>, output }),
-    );
-  });
+  const outcome = await runParser(parser, argv);
   if (outcome.error) return { usageError: explainUsageError(outcome.error.message, argv) };
   if (outcome.output) return { document: outcome.output };
-  const parsed = outcome.parsed ?? {};
+  const parsed = outcome.parsed;
   const command = String((parsed._ as unknown[])[0]) as ParsedArgs['command'];
   if ((parsed._ as unknown[]).length > 1) return { usageError: `unexpected argument: ${String((parsed._ as unknown[])[1])}` };
   for (const flag of ['config', 'catalog', 'state'] as const) {

@@ -27,6 +27,7 @@ import { VERSION } from '../version.js';
 import { createClient, loadConfig } from './connector.js';
 import { EnvConfigError, loadMergedConfig, type MergedConfig } from './env-config.js';
 import { InputFileError, readJsonFile } from './files.js';
+import { runParser } from './run-parser.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo } from './io.js';
 
 export interface TapArgs {
@@ -71,14 +72,10 @@ export async function parseTapArgs(argv: readonly string[]): Promise<ParseOutcom
     .help()
     .version('version', 'print the version', `${TAP_NAME} ${VERSION}`)
     .wrap(100);
-  const outcome = await new Promise<{ error?: Error; parsed?: Record<string, unknown>; output: string }>((resolve) => {
-    void parser.parse([...argv], {}, (error, parsed, output) =>
-      resolve({ ...(error ? { error } : {}), parsed: parsed as Record<string, unknown>, output }),
-    );
-  });
+  const outcome = await runParser(parser, argv);
   if (outcome.error) return { usageError: usageMessage(outcome.error.message, argv) };
   if (outcome.output) return { document: outcome.output };
-  const parsed = outcome.parsed ?? {};
+  const parsed = outcome.parsed;
   const positional = (parsed._ as unknown[]) ?? [];
   if (positional.length > 0) return { usageError: `unexpected argument: ${String(positional[0])}` };
 

@@ -174,6 +174,5 @@ function streamFailure(error: unknown, scope: Scope): ConnectorError {
 function asConnectorError(error: unknown): ConnectorError {
   if (isConnectorError(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
-  const wrapped = new ConnectorError(`unexpected error: ${message}`, 'system_error', error instanceof Error ? error.stack : undefined);
-  return wrapped;
+  return new ConnectorError(`unexpected error: ${message}`, 'system_error', error instanceof Error ? error.stack : undefined);
 }
