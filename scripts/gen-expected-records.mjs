@@ -51,10 +51,11 @@ async function expectedRecords(config) {
       startDate: config.start_date,
       endDate: config.end_date,
       includeIdpUsers: config.include_idp_users ?? true,
-      granularity: config.pr_metrics_granularity ?? 'day',
     });
+    const { airbyteCatalog } = await importDist('protocol/airbyte-catalog.js');
     const lines = [];
-    for (const stream of ['members', 'daily_consumption', 'pr_metrics']) {
+    // Every stream discover offers with the config's (enterprise) key: CAT's basic_read reads them all.
+    for (const { name: stream } of airbyteCatalog('enterprise').streams) {
       for (const data of truth[stream]) lines.push(JSON.stringify({ stream, data, emitted_at: FIXED_NOW_MS }));
     }
     return `${lines.join('\n')}\n`;
@@ -65,7 +66,7 @@ async function expectedRecords(config) {
 
 async function configuredCatalog(config) {
   const { configuredCatalogOf } = await importDist('protocol/airbyte-catalog.js');
-  const catalog = configuredCatalogOf({ prMetricsGranularity: config.pr_metrics_granularity ?? 'day' }, 'incremental');
+  const catalog = configuredCatalogOf('enterprise', 'incremental');
   return `${JSON.stringify(catalog, null, 2)}\n`;
 }
 

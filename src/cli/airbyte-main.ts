@@ -8,7 +8,7 @@ import { connectorSpecification } from '../config/spec.js';
 import { dayOfMillis } from '../devin/billing-day.js';
 import { ConnectorError, isConnectorError } from '../devin/errors.js';
 import { runCheck } from '../engine/check.js';
-import { runRead } from '../engine/read.js';
+import { runRead, streamsNotInScope } from '../engine/read.js';
 import { StateError } from '../engine/state.js';
 import { airbyteCatalog, CatalogError, parseConfiguredCatalog } from '../protocol/airbyte-catalog.js';
 import { parseAirbyteState } from '../protocol/airbyte-state.js';
@@ -16,7 +16,7 @@ import { AirbyteWriter } from '../protocol/airbyte.js';
 import { LineWriter, OutputClosedError } from '../protocol/line-writer.js';
 import { Redactor } from '../protocol/redactor.js';
 import { VERSION } from '../version.js';
-import { createClient, loadConfig } from './connector.js';
+import { createClient, discoveryScope, loadConfig, notInScopeMessage, openReadScope } from './connector.js';
 import { InputFileError, readJsonFile } from './files.js';
 import { runParser } from './run-parser.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo } from './io.js';
@@ -169,7 +169,7 @@ async function runCommand(
   const rawConfig = await readJsonFile(args.config as string, 'config');
   const config = withFile(args.config as string, () => loadConfig(rawConfig, io, redactor));
   if (args.command === 'discover') {
-    writer.catalog(airbyteCatalog(config));
+    writer.catalog(airbyteCatalog(await discoveryScope(config, io)));
     return EXIT_OK;
   }
   const rawCatalog = await readJsonFile(args.catalog as string, 'catalog');
@@ -180,8 +180,14 @@ async function runCommand(
   const output = writer.readOutput();
   const client = createClient(config, io, { log: (level, message) => output.log(level, message), signal });
   try {
+    const scope = await openReadScope(client, config, output, streams);
+    const foreign = streamsNotInScope(streams, scope);
+    if (foreign.length > 0) {
+      throw new ConnectorError(`catalog file ${args.catalog as string}: ${notInScopeMessage(foreign, scope)}`, 'config_error');
+    }
     const result = await runRead({
       config,
+      scope,
       streams,
       state,
       output,

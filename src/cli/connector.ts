@@ -5,7 +5,12 @@
 import { resolveConfig, type ConnectorConfig } from '../config/resolve.js';
 import { dayOfMillis } from '../devin/billing-day.js';
 import { DevinClient, type HttpAttempt, type LogFn } from '../devin/client.js';
+import type { Scope } from '../devin/endpoints.js';
 import { AdaptiveLimiter } from '../devin/limiter.js';
+import { resolveScope } from '../devin/scope.js';
+import type { ReadOutput } from '../engine/output.js';
+import { reportNoRead, type ConfiguredStream } from '../engine/read.js';
+import type { ScopeKind } from '../streams/types.js';
 import type { Redactor } from '../protocol/redactor.js';
 import { userAgent } from '../version.js';
 import type { CliIo } from './io.js';
@@ -50,4 +55,40 @@ export function createClient(
     ...(onAttempt ? { onAttempt } : {}),
     ...(signal ? { signal } : {}),
   });
+}
+
+/**
+ * The scope a read runs in (one GET /v3/self). When it cannot be resolved no stream can run: every
+ * stream is marked INCOMPLETE and the error is rethrown for the front door to report once.
+ */
+export async function openReadScope(
+  client: DevinClient,
+  config: ConnectorConfig,
+  output: ReadOutput,
+  streams: readonly ConfiguredStream[],
+): Promise<Scope> {
+  try {
+    return await resolveScope(client, config.scope);
+  } catch (error) {
+    reportNoRead(output, streams);
+    throw error;
+  }
+}
+
+/** The scope whose streams discover lists: offline for an explicit scope, one GET /v3/self for `auto`. */
+export async function discoveryScope(config: ConnectorConfig, io: CliIo): Promise<ScopeKind> {
+  if (config.scope !== 'auto') return config.scope;
+  const client = createClient(config, io);
+  try {
+    return (await resolveScope(client, 'auto')).kind;
+  } finally {
+    await client.close();
+  }
+}
+
+/** "stream secrets is not offered with an enterprise-scoped key (…)". */
+export function notInScopeMessage(streams: readonly string[], scope: Scope): string {
+  const what = streams.length === 1 ? `stream ${streams[0]} is` : `streams ${streams.join(', ')} are`;
+  const key = scope.kind === 'enterprise' ? 'an enterprise-scoped key' : `a key scoped to organization ${scope.orgId}`;
+  return `${what} not offered with ${key}; remove ${streams.length === 1 ? 'it' : 'them'} from the catalog (discover lists the streams of this scope)`;
 }

@@ -9,10 +9,10 @@
  */
 import yargs from 'yargs';
 import { ConfigError, type ConnectorConfig } from '../config/resolve.js';
-import { SECRET_KEYS, configSchema } from '../config/schema.js';
+import { SECRET_KEYS } from '../config/schema.js';
 import { configJsonSchema } from '../config/spec.js';
 import { isConnectorError } from '../devin/errors.js';
-import { runRead } from '../engine/read.js';
+import { runRead, streamsNotInScope } from '../engine/read.js';
 import { StateError } from '../engine/state.js';
 import { CatalogError } from '../protocol/airbyte-catalog.js';
 import { LineWriter, OutputClosedError } from '../protocol/line-writer.js';
@@ -20,11 +20,13 @@ import { Redactor } from '../protocol/redactor.js';
 import { aboutInfo, formatAbout, TAP_NAME, type AboutFormat } from '../protocol/singer-about.js';
 import { singerCatalog } from '../protocol/singer-catalog.js';
 import { endpointTemplate, logLevelFromEnv, SingerLog } from '../protocol/singer-log.js';
-import { planAllStreams, planFromCatalog, syncModeOf, type SingerStreamPlan } from '../protocol/singer-selection.js';
+import { planDefaultStreams, planFromCatalog, syncModeOf, type SingerStreamPlan } from '../protocol/singer-selection.js';
 import { parseSingerState, SingerStateTracker, type SingerInputState } from '../protocol/singer-state.js';
 import { SingerReadOutput, SingerWriter } from '../protocol/singer.js';
 import { VERSION } from '../version.js';
-import { createClient, loadConfig } from './connector.js';
+import { createClient, discoveryScope, loadConfig, notInScopeMessage } from './connector.js';
+import { resolveScope } from '../devin/scope.js';
+import type { ScopeKind } from '../streams/types.js';
 import { EnvConfigError, loadMergedConfig, type MergedConfig } from './env-config.js';
 import { InputFileError, readJsonFile } from './files.js';
 import { runParser } from './run-parser.js';
@@ -184,23 +186,25 @@ async function runTapCommand(
   for (const secret of merged?.secrets ?? []) redactor.add(secret);
 
   if (args.discover) {
-    lines.writeText(`${JSON.stringify(singerCatalog(discoveryConfig(merged, io, redactor, log)), null, 2)}\n`);
+    lines.writeText(`${JSON.stringify(singerCatalog(await tapDiscoveryScope(merged, io, redactor, log)), null, 2)}\n`);
     return EXIT_OK;
   }
   if (!merged) throw new TapInputError('no config: pass --config FILE (repeatable) or --config ENV');
   const config = resolveMerged(merged, io, redactor);
-  const plans = args.catalog === undefined ? planAllStreams(config) : await readCatalog(args.catalog, config, log);
+  const catalogPlans = args.catalog === undefined ? undefined : await readCatalog(args.catalog, log);
   const input = args.state === undefined ? { streams: new Map(), document: {} } : await readState(args.state);
-  if (plans.length === 0) {
+  if (catalogPlans?.length === 0) {
     log.warning('the catalog selects no stream: nothing to sync');
     return EXIT_OK;
   }
-  return sync({ config, plans, input, io, lines, log, signal });
+  return sync({ config, catalogPlans, catalogPath: args.catalog, input, io, lines, log, signal });
 }
 
 interface SyncInputs {
   config: ConnectorConfig;
-  plans: SingerStreamPlan[];
+  /** The catalog's selection; undefined without a catalog (the default streams of the scope). */
+  catalogPlans: SingerStreamPlan[] | undefined;
+  catalogPath: string | undefined;
   input: SingerInputState;
   io: CliIo;
   lines: LineWriter;
@@ -208,17 +212,9 @@ interface SyncInputs {
   signal: AbortSignal;
 }
 
-async function sync({ config, plans, input, io, lines, log, signal }: SyncInputs): Promise<number> {
-  const output = new SingerReadOutput({
-    writer: new SingerWriter(lines, io.now),
-    log,
-    plans,
-    state: new SingerStateTracker(input.document),
-    now: io.now,
-    outputClosed: () => lines.closed,
-  });
+async function sync({ config, catalogPlans, catalogPath, input, io, lines, log, signal }: SyncInputs): Promise<number> {
   const client = createClient(config, io, {
-    log: (level, message) => output.log(level, message),
+    log: (level, message) => log.write(level === 'WARN' ? 'WARNING' : level, message),
     signal,
     onAttempt: (attempt) =>
       log.metric({
@@ -233,9 +229,23 @@ async function sync({ config, plans, input, io, lines, log, signal }: SyncInputs
       }),
   });
   try {
+    const scope = await resolveScope(client, config.scope);
+    const plans = catalogPlans ?? planDefaultStreams(scope.kind);
+    const streams = plans.map((plan) => ({ stream: plan.stream, syncMode: syncModeOf(plan) }));
+    const foreign = streamsNotInScope(streams, scope);
+    if (foreign.length > 0) throw new TapInputError(`catalog file ${catalogPath ?? ''}: ${notInScopeMessage(foreign, scope)}`);
+    const output = new SingerReadOutput({
+      writer: new SingerWriter(lines, io.now),
+      log,
+      plans,
+      state: new SingerStateTracker(input.document),
+      now: io.now,
+      outputClosed: () => lines.closed,
+    });
     const result = await runRead({
       config,
-      streams: plans.map((plan) => ({ stream: plan.stream, syncMode: syncModeOf(plan) })),
+      scope,
+      streams,
       state: input.streams,
       output,
       client,
@@ -268,30 +278,27 @@ function originOf(merged: MergedConfig, key: string | undefined): string {
 }
 
 /**
- * Discovery needs only pr_metrics_granularity (it shapes pr_metrics' key). As in the Meltano SDK, an
- * otherwise incomplete config (no api_key yet) does not stop discovery; it is reported as a warning.
+ * The scope whose streams --discover lists: offline for an explicit scope, one GET /v3/self for
+ * `auto`. As in the Meltano SDK, an incomplete config (no api_key yet) does not stop discovery: it
+ * is reported as a warning and the catalog lists the streams of both scopes.
  */
-function discoveryConfig(merged: MergedConfig | undefined, io: CliIo, redactor: Redactor, log: SingerLog): Pick<ConnectorConfig, 'prMetricsGranularity'> {
-  if (!merged) return { prMetricsGranularity: 'day' };
-  const granularity = configSchema.shape.pr_metrics_granularity.safeParse(merged.raw.pr_metrics_granularity);
-  if (!granularity.success) {
-    throw new TapInputError(
-      `${originOf(merged, 'pr_metrics_granularity')}: pr_metrics_granularity must be one of "day", "user_day" (got ${JSON.stringify(merged.raw.pr_metrics_granularity)})`,
-    );
-  }
+async function tapDiscoveryScope(merged: MergedConfig | undefined, io: CliIo, redactor: Redactor, log: SingerLog): Promise<ScopeKind | undefined> {
+  if (!merged) return undefined;
+  let config: ConnectorConfig;
   try {
-    loadConfig(merged.raw, io, redactor);
+    config = loadConfig(merged.raw, io, redactor);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    log.warning(`the config is not ready for a sync: ${originOf(merged, error.key)}: ${error.message}`);
+    log.warning(`the config is not ready for a sync: ${originOf(merged, error.key)}: ${error.message}; listing the streams of both scopes`);
+    return undefined;
   }
-  return { prMetricsGranularity: granularity.data };
+  return discoveryScope(config, io);
 }
 
-async function readCatalog(path: string, config: ConnectorConfig, log: SingerLog): Promise<SingerStreamPlan[]> {
+async function readCatalog(path: string, log: SingerLog): Promise<SingerStreamPlan[]> {
   const raw = await readJsonFile(path, 'catalog');
   try {
-    return planFromCatalog(raw, config, (message) => log.warning(message));
+    return planFromCatalog(raw, (message) => log.warning(message));
   } catch (error) {
     if (error instanceof CatalogError) throw new TapInputError(`catalog file ${path}: ${error.message}`);
     throw error;

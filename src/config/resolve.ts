@@ -23,7 +23,6 @@ export interface ConnectorConfig {
   endDay: number;
   lookbackDays: number;
   scope: ParsedConfig['scope'];
-  prMetricsGranularity: ParsedConfig['pr_metrics_granularity'];
   includeIdpUsers: boolean;
   /** Base URL without a trailing slash. */
   apiUrl: string;
@@ -79,7 +78,6 @@ export function resolveConfig(raw: unknown, today: number): ConnectorConfig {
     endDay,
     lookbackDays: config.lookback_days,
     scope: config.scope,
-    prMetricsGranularity: config.pr_metrics_granularity,
     includeIdpUsers: config.include_idp_users,
     apiUrl: resolveApiUrl(config.api_url),
     maxConcurrency: config.max_concurrency ?? DEFAULT_MAX_CONCURRENCY,

@@ -64,16 +64,6 @@ export const configSchema = z.object({
         'organization-scoped. Set it to fail fast when the key does not have the scope you expect.',
       order: 4,
     }),
-  pr_metrics_granularity: z
-    .enum(['day', 'user_day'])
-    .default('day')
-    .meta({
-      title: 'PR metrics granularity',
-      description:
-        'day: one pr_metrics row per billing day for the whole scope. user_day: one row per member per ' +
-        'billing day (one API request each, so members × days requests).',
-      order: 5,
-    }),
   include_idp_users: z
     .boolean({ error: 'must be true or false' })
     .default(true)

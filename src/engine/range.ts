@@ -1,10 +1,11 @@
 /**
- * Which billing days a stream reads, and in which slices.
+ * Which billing days a day-cursor stream reads, and in which slices.
  *
  * - An incremental read starts at max(start_date, cursor − lookback_days); a full refresh at
  *   start_date. The last day is min(end_date, today).
  * - The cursor never passes yesterday (the signpost): today's billing day is read, but it is partial,
- *   so it is read again next time even with lookback_days 0.
+ *   so it is read again next time even with lookback_days 0. Progress inside a slice never claims a
+ *   partial day either (issue 10, point 3): its `to` is capped at the signpost too.
  * - The cursor never moves backwards: re-reading the lookback does not undo what was delivered.
  * - A cursor later than the last day (end_date, or a future cursor) reads nothing.
  */
@@ -18,10 +19,10 @@ export interface ReadRange {
   to: number;
   /** The cursor of the input state, when there is one. */
   cursor: number | undefined;
-  /** The highest value the cursor may take in this read (yesterday). */
+  /** The highest value the cursor (or a progress mark) may take in this read: yesterday. */
   signpost: number;
   /** In-slice progress from the input state, still useful for this read. */
-  progress: { to: number; doneThrough: string } | undefined;
+  progress: { to: number; doneThrough: string; covered: string | undefined } | undefined;
 }
 
 export interface RangeSettings {
@@ -33,7 +34,7 @@ export interface RangeSettings {
 export function planRange(settings: RangeSettings, incremental: boolean, state: StreamState, today: number): ReadRange {
   const to = Math.min(settings.endDay, today);
   const signpost = today - 1;
-  const cursor = incremental && state.date !== undefined ? (parseDay(state.date) as number) : undefined;
+  const cursor = incremental && typeof state.date === 'string' ? (parseDay(state.date) as number) : undefined;
   // A cursor past the last day to read means everything asked for was delivered (SPEC §6): nothing
   // to re-read, even inside the lookback.
   const from =
@@ -44,10 +45,11 @@ export function planRange(settings: RangeSettings, incremental: boolean, state: 
         : Math.max(settings.startDay, cursor - settings.lookbackDays);
   let progress: ReadRange['progress'];
   if (incremental && state.progress) {
-    const progressTo = Math.min(parseDay(state.progress.to) as number, to);
+    // A mark past the signpost (written by an older version) would claim a partial day: cap it.
+    const progressTo = Math.min(parseDay(state.progress.to) as number, to, signpost);
     // Progress is about days after the cursor; anything else is already covered.
     if (progressTo > (cursor ?? settings.startDay - 1) && progressTo >= from) {
-      progress = { to: progressTo, doneThrough: state.progress.done_through };
+      progress = { to: progressTo, doneThrough: state.progress.done_through, covered: state.progress.covered };
     }
   }
   return { from, to, cursor, signpost, progress };

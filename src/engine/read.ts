@@ -1,31 +1,33 @@
 /**
- * A read: resolve the scope, then run every configured stream concurrently over one shared client
- * (and so one shared limiter) and one shared member directory. A failing stream is reported and
- * marked INCOMPLETE; the others finish. The caller turns `failed` into the exit code.
+ * A read: run every configured stream concurrently over one shared client (and so one shared
+ * limiter), one set of directories (each listing asked once) and one set of window policies. A
+ * failing stream is reported and marked INCOMPLETE; the others finish. The caller resolves the scope
+ * first (so it can choose and check the streams of that scope) and turns `failed` into the exit code.
  */
 import type { ConnectorConfig } from '../config/resolve.js';
 import { dayOfMillis } from '../devin/billing-day.js';
 import type { DevinClient } from '../devin/client.js';
 import { describeAuthFailure, type Scope } from '../devin/endpoints.js';
 import { ApiStatusError, ConnectorError, isConnectorError } from '../devin/errors.js';
-import { resolveScope } from '../devin/scope.js';
-import type { StreamDefinition, StreamName, SyncMode } from '../streams/types.js';
+import { DIRECTORIES } from '../streams/index.js';
+import type { StreamDeclaration, StreamName, SyncMode } from '../streams/types.js';
 import { DEFAULT_CHECKPOINT_POLICY, type CheckpointPolicy } from './checkpoint.js';
-import { MemberDirectory } from './member-directory.js';
+import { Directories } from './directory.js';
 import type { ReadOutput } from './output.js';
-import { readDaySequence } from './read-day-sequence.js';
-import { readMemberFanout } from './read-member-fanout.js';
-import { readMemberList } from './read-member-list.js';
+import { readDayWindows } from './read-day-windows.js';
+import { readDirectory } from './read-directory.js';
 import type { StreamState } from './state.js';
-import { StreamRun, type SharedReadSettings } from './stream-run.js';
+import { StreamRun, type ReadShared } from './stream-run.js';
+import { WindowPolicies } from './window-policy.js';
 
 export interface ConfiguredStream {
-  stream: StreamDefinition;
+  stream: StreamDeclaration;
   syncMode: SyncMode;
 }
 
 export interface ReadOptions {
   config: ConnectorConfig;
+  scope: Scope;
   streams: readonly ConfiguredStream[];
   /** Input state per stream (already validated); streams not configured are ignored. */
   state: ReadonlyMap<string, StreamState>;
@@ -33,7 +35,7 @@ export interface ReadOptions {
   client: Pick<DevinClient, 'getJson'>;
   now?: () => number;
   policy?: CheckpointPolicy;
-  /** Member or day tasks queued at once per stream; default 2 × max_concurrency. */
+  /** Partition or day tasks queued at once per stream; default 2 × max_concurrency. */
   poolSize?: number;
 }
 
@@ -46,32 +48,19 @@ export interface StreamSummary {
 }
 
 export interface ReadResult {
-  summaries: StreamSummary[];
   failed: StreamName[];
 }
 
 export async function runRead(options: ReadOptions): Promise<ReadResult> {
-  const { config, streams, output, client } = options;
+  const { config, scope, streams, output, client } = options;
   const now = options.now ?? Date.now;
   // "Today" is fixed when the read starts: the signpost never moves during a read.
   const today = dayOfMillis(now());
   for (const { stream } of streams) output.streamStatus(stream.name, 'STARTED');
-
-  let scope: Scope;
-  try {
-    scope = await resolveScope(client, config.scope);
-  } catch (error) {
-    const failure = asConnectorError(error);
-    const summaries = streams.map(({ stream }) => {
-      output.streamError(stream.name, failure);
-      output.streamStatus(stream.name, 'INCOMPLETE');
-      return { stream: stream.name, records: 0, requests: 0, seconds: 0, error: failure };
-    });
-    return { summaries, failed: streams.map(({ stream }) => stream.name) };
-  }
-
-  const directory = new MemberDirectory({ client, scope, includeIdpUsers: config.includeIdpUsers });
-  const shared: SharedReadSettings = { windowDays: config.windowDays };
+  const shared: ReadShared = {
+    directories: new Directories(DIRECTORIES, { client, scope, config, today }),
+    windows: new WindowPolicies(config.windowDays),
+  };
   const summaries = await Promise.all(
     streams.map(async ({ stream, syncMode }): Promise<StreamSummary> => {
       const started = now();
@@ -82,13 +71,12 @@ export async function runRead(options: ReadOptions): Promise<ReadResult> {
         scope,
         client,
         output,
-        directory,
-        inputState: usableState(stream, config, options.state.get(stream.name), output),
+        shared,
+        inputState: options.state.get(stream.name) ?? {},
         today,
         policy: options.policy ?? DEFAULT_CHECKPOINT_POLICY,
         poolSize: options.poolSize ?? config.maxConcurrency * 2,
         now,
-        shared,
       });
       let error: ConnectorError | undefined;
       try {
@@ -97,23 +85,35 @@ export async function runRead(options: ReadOptions): Promise<ReadResult> {
       } catch (caught) {
         error = streamFailure(caught, scope);
       }
+      const directory = stream.source.kind === 'directory' ? shared.directories.get(stream.source.directory) : undefined;
       const summary: StreamSummary = {
         stream: stream.name,
         records: run.recordCount,
-        requests: run.counter.requests + (stream.plan(config).kind === 'member-list' ? directory.counter.requests : 0),
+        requests: run.counter.requests + (directory?.counter.requests ?? 0),
         seconds: (now() - started) / 1000,
         ...(error ? { error } : {}),
       };
       // Reporting must not throw: if stdout itself is gone, the caller finds out when it flushes.
       try {
-        reportStream(output, run, summary, stream.name === 'members' ? directory.skips.summary() : undefined);
+        reportStream(output, run, summary, directory?.skips.summary());
       } catch {
         // the output is closed; nothing more can be said
       }
       return summary;
     }),
   );
-  return { summaries, failed: summaries.filter((s) => s.error).map((s) => s.stream) };
+  return { failed: summaries.filter((s) => s.error).map((s) => s.stream) };
+}
+
+/** Every configured stream is STARTED then INCOMPLETE: the read could not begin (the caller traces why, once). */
+export function reportNoRead(output: ReadOutput, streams: readonly ConfiguredStream[]): void {
+  for (const { stream } of streams) output.streamStatus(stream.name, 'STARTED');
+  for (const { stream } of streams) output.streamStatus(stream.name, 'INCOMPLETE');
+}
+
+/** The configured streams this scope does not offer, for the caller's config_error (SPEC §4). */
+export function streamsNotInScope(streams: readonly ConfiguredStream[], scope: Scope): string[] {
+  return streams.filter(({ stream }) => !stream.scopes.includes(scope.kind)).map(({ stream }) => stream.name);
 }
 
 function reportStream(output: ReadOutput, run: StreamRun, summary: StreamSummary, directorySkips: string | undefined): void {
@@ -133,34 +133,13 @@ function reportStream(output: ReadOutput, run: StreamRun, summary: StreamSummary
 }
 
 async function readStream(run: StreamRun): Promise<void> {
-  const plan = run.options.stream.plan(run.options.config);
-  switch (plan.kind) {
-    case 'member-list':
-      return readMemberList(run);
-    case 'day-sequence':
-      return readDaySequence(run, plan);
-    case 'member-fanout':
-      return readMemberFanout(run, plan);
+  const { source } = run.options.stream;
+  switch (source.kind) {
+    case 'directory':
+      return readDirectory(run, source.directory);
+    case 'day-windows':
+      return readDayWindows(run, source);
   }
-}
-
-/** The input state, unless it was written under other settings (then the stream starts over). */
-function usableState(
-  stream: StreamDefinition,
-  config: ConnectorConfig,
-  state: StreamState | undefined,
-  output: ReadOutput,
-): StreamState {
-  if (!state) return {};
-  const tag = stream.stateTag?.(config) ?? {};
-  for (const [key, value] of Object.entries(tag)) {
-    const saved = (state as Record<string, unknown>)[key];
-    if (saved !== undefined && saved !== value) {
-      output.log('WARN', `${stream.name}: the saved state is for ${key} ${String(saved)}, not ${value}; reading from start_date`);
-      return {};
-    }
-  }
-  return state;
 }
 
 /** The error a failed stream reports: auth failures name the permission, bugs become system_error. */
@@ -171,7 +150,7 @@ function streamFailure(error: unknown, scope: Scope): ConnectorError {
   return asConnectorError(error);
 }
 
-function asConnectorError(error: unknown): ConnectorError {
+export function asConnectorError(error: unknown): ConnectorError {
   if (isConnectorError(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new ConnectorError(`unexpected error: ${message}`, 'system_error', error instanceof Error ? error.stack : undefined);

@@ -1,22 +1,24 @@
 /**
  * Per-stream state, the same shape in both protocols (Singer wraps it in bookmarks):
- * - `date`: the cursor, the last *complete* billing day whose records have all been emitted;
- * - `progress`: inside a slice of a member fan-out, every member whose user_id sorts at or before
- *   `done_through` has all billing days up to `to` emitted (so a killed read resumes mid-slice);
- * - `granularity`: for pr_metrics, the granularity the cursor belongs to.
+ * - the cursor, under the stream's cursor field: `date` (the last *complete* billing day whose
+ *   records have all been emitted) or a timestamp field such as `updated_at` (SPEC §13);
+ * - `progress`: inside a slice of a fan-out, every partition whose id sorts at or before
+ *   `done_through` — and that the `covered` digest proves existed then (./coverage.ts) — has all
+ *   billing days up to `to` emitted, so a killed read resumes mid-slice.
  */
 import { parseDay } from '../devin/billing-day.js';
 import { isRecord } from '../streams/normalize.js';
+import type { StreamDeclaration } from '../streams/types.js';
 
-export interface StreamProgress {
+export interface DayProgress {
   to: string;
   done_through: string;
+  covered?: string;
 }
 
 export interface StreamState {
-  date?: string;
-  progress?: StreamProgress;
-  granularity?: string;
+  [key: string]: unknown;
+  progress?: DayProgress;
 }
 
 /** A state blob that cannot be used; the caller adds which file it came from. */
@@ -24,16 +26,46 @@ export class StateError extends Error {
   override name = 'StateError';
 }
 
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+/** Unix seconds of a `YYYY-MM-DDTHH:MM:SSZ` cursor, or undefined. */
+export function parseTimestamp(text: unknown): number | undefined {
+  if (typeof text !== 'string' || !TIMESTAMP.test(text)) return undefined;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 19) + 'Z' !== text ? undefined : ms / 1000;
+}
+
+/** `YYYY-MM-DDTHH:MM:SSZ` of Unix seconds. */
+export function formatTimestamp(seconds: number): string {
+  return `${new Date(Math.floor(seconds) * 1000).toISOString().slice(0, 19)}Z`;
+}
+
+/** Does `value` fit the stream's cursor? */
+export function cursorFits(stream: Pick<StreamDeclaration, 'cursor'>, value: unknown): boolean {
+  if (!stream.cursor) return false;
+  return stream.cursor.kind === 'billing-day'
+    ? typeof value === 'string' && parseDay(value) !== undefined
+    : parseTimestamp(value) !== undefined;
+}
+
 /** Validates one stream's state blob. Unknown keys are ignored (older or newer versions of us). */
-export function parseStreamState(stream: string, raw: unknown): StreamState {
+export function parseStreamState(stream: Pick<StreamDeclaration, 'name' | 'cursor'>, raw: unknown): StreamState {
   if (raw === null || raw === undefined) return {};
-  if (!isRecord(raw)) throw new StateError(`the state of stream ${stream} must be an object`);
+  if (!isRecord(raw)) throw new StateError(`the state of stream ${stream.name} must be an object`);
   const state: StreamState = {};
-  if (raw.date !== undefined && raw.date !== null) {
-    if (typeof raw.date !== 'string' || parseDay(raw.date) === undefined) {
-      throw new StateError(`the state of stream ${stream} has date ${JSON.stringify(raw.date)}, not a YYYY-MM-DD billing day`);
+  const field = stream.cursor?.field;
+  if (field !== undefined && raw[field] !== undefined && raw[field] !== null) {
+    if (!cursorFits(stream, raw[field])) {
+      const unit = stream.cursor?.kind === 'billing-day' ? 'a YYYY-MM-DD billing day' : 'a YYYY-MM-DDTHH:MM:SSZ timestamp';
+      throw new StateError(`the state of stream ${stream.name} has ${field} ${JSON.stringify(raw[field])}, not ${unit}`);
     }
-    state.date = raw.date;
+    state[field] = raw[field];
+  }
+  if (raw.granularity === 'user_day') {
+    // Written by version 1 for per-member rows: that cursor says nothing about the per-day rows.
+    throw new StateError(
+      `the state of stream ${stream.name} was written for per-member rows (pr_metrics_granularity user_day); select pr_metrics_by_member for those`,
+    );
   }
   if (raw.progress !== undefined && raw.progress !== null) {
     const progress = raw.progress;
@@ -41,12 +73,16 @@ export function parseStreamState(stream: string, raw: unknown): StreamState {
       !isRecord(progress) ||
       typeof progress.to !== 'string' ||
       parseDay(progress.to) === undefined ||
-      typeof progress.done_through !== 'string'
+      typeof progress.done_through !== 'string' ||
+      (progress.covered !== undefined && typeof progress.covered !== 'string')
     ) {
-      throw new StateError(`the state of stream ${stream} has a progress entry that is not {to: YYYY-MM-DD, done_through: user_id}`);
+      throw new StateError(`the state of stream ${stream.name} has a progress entry that is not {to: YYYY-MM-DD, done_through: id}`);
     }
-    state.progress = { to: progress.to, done_through: progress.done_through };
+    state.progress = {
+      to: progress.to,
+      done_through: progress.done_through,
+      ...(typeof progress.covered === 'string' ? { covered: progress.covered } : {}),
+    };
   }
-  if (typeof raw.granularity === 'string') state.granularity = raw.granularity;
   return state;
 }

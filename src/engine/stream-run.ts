@@ -6,32 +6,34 @@ import type { ConnectorConfig } from '../config/resolve.js';
 import type { DevinClient, RequestCounter } from '../devin/client.js';
 import type { Scope } from '../devin/endpoints.js';
 import type { NormalizedRecord } from '../streams/normalize.js';
-import type { PlanContext, StreamDefinition } from '../streams/types.js';
+import type { PlanContext, StreamDeclaration } from '../streams/types.js';
 import type { CheckpointPolicy } from './checkpoint.js';
-import type { MemberDirectory } from './member-directory.js';
+import type { Directories } from './directory.js';
 import type { ReadOutput } from './output.js';
 import { SkipLog } from './skips.js';
 import type { StreamState } from './state.js';
+import type { WindowPolicies } from './window-policy.js';
 
-/** Per-read settings that streams share and may adapt (the consumption window shrinks on 400/422). */
-export interface SharedReadSettings {
-  windowDays: number;
+/** What the streams of one read share: the directories (loaded once) and the window policies. */
+export interface ReadShared {
+  directories: Directories;
+  windows: WindowPolicies;
 }
 
 export interface StreamRunOptions {
-  stream: StreamDefinition;
+  stream: StreamDeclaration;
   incremental: boolean;
   config: ConnectorConfig;
   scope: Scope;
   client: Pick<DevinClient, 'getJson'>;
   output: ReadOutput;
-  directory: MemberDirectory;
+  shared: ReadShared;
   inputState: StreamState;
+  /** The billing day that contains the moment the read started (the signpost's base). */
   today: number;
   policy: CheckpointPolicy;
   poolSize: number;
   now: () => number;
-  shared: SharedReadSettings;
 }
 
 /** Most records handed to the output in one call (≈ 100 KB of JSON lines). */
@@ -50,12 +52,20 @@ export class StreamRun {
     this.planContext = {
       scope,
       orgId: scope.kind === 'organization' ? scope.orgId : null,
+      today: options.today,
       skipRow: (reason) => this.skips.add(reason),
     };
   }
 
   get name() {
     return this.options.stream.name;
+  }
+
+  /** What one partition of this stream's fan-out is called in messages ("member"). */
+  get partitionLabel(): string {
+    const { source } = this.options.stream;
+    const directory = source.kind === 'day-windows' ? source.partitions : undefined;
+    return directory ? this.options.shared.directories.get(directory).declaration.itemLabel : 'partition';
   }
 
   async emit(records: readonly NormalizedRecord[]): Promise<void> {
@@ -86,10 +96,5 @@ export class StreamRun {
     this.recordsSinceState = 0;
     const pending = this.options.output.checkpoint(this.name, state);
     if (pending) await pending;
-  }
-
-  /** True once at least one state went out. */
-  get checkpointed(): boolean {
-    return this.lastStateJson !== undefined;
   }
 }

@@ -1,24 +1,22 @@
 /** The Airbyte catalog (discover) and the configured catalog (read's --catalog). */
-import type { ConnectorConfig } from '../config/resolve.js';
 import type { ConfiguredStream } from '../engine/read.js';
 import { isRecord } from '../streams/normalize.js';
-import { STREAMS, STREAM_NAMES, findStream } from '../streams/index.js';
-import type { SyncMode } from '../streams/types.js';
+import { STREAM_NAMES, findStream, streamsOfScope } from '../streams/index.js';
+import { cursorFieldOf, syncModesOf, type ScopeKind, type SyncMode } from '../streams/types.js';
 
-type GranularityConfig = Pick<ConnectorConfig, 'prMetricsGranularity'>;
-
-export function airbyteCatalog(config: GranularityConfig): { streams: Record<string, unknown>[] } {
+/** The streams of one scope (SPEC §4: discover lists exactly those). */
+export function airbyteCatalog(scope: ScopeKind): { streams: Record<string, unknown>[] } {
   return {
-    streams: STREAMS.map((stream) => {
-      const incremental = stream.syncModes.includes('incremental');
+    streams: streamsOfScope(scope).map((stream) => {
+      const modes = syncModesOf(stream);
+      const incremental = modes.includes('incremental');
+      const cursorField = cursorFieldOf(stream);
       return {
         name: stream.name,
         json_schema: stream.schema,
-        supported_sync_modes: [...stream.syncModes],
-        ...(stream.cursorField
-          ? { source_defined_cursor: true, default_cursor_field: [stream.cursorField] }
-          : { source_defined_cursor: false }),
-        source_defined_primary_key: stream.primaryKey(config),
+        supported_sync_modes: modes,
+        ...(cursorField ? { source_defined_cursor: true, default_cursor_field: [cursorField] } : { source_defined_cursor: false }),
+        source_defined_primary_key: stream.primaryKey.map((path) => [...path]),
         // Incremental streams resume from their state (cursor plus in-slice progress).
         is_resumable: incremental,
       };
@@ -31,9 +29,9 @@ export function airbyteCatalog(config: GranularityConfig): { streams: Record<str
  * stream supports it (deduplicated on the primary key). What catalog/*.json and the acceptance-test
  * fixtures hold.
  */
-export function configuredCatalogOf(config: GranularityConfig, mode: SyncMode): { streams: Record<string, unknown>[] } {
+export function configuredCatalogOf(scope: ScopeKind, mode: SyncMode, only?: (name: string) => boolean): { streams: Record<string, unknown>[] } {
   return {
-    streams: airbyteCatalog(config).streams.map((stream) => {
+    streams: airbyteCatalog(scope).streams.filter((stream) => !only || only(stream.name as string)).map((stream) => {
       const incremental = mode === 'incremental' && (stream.supported_sync_modes as SyncMode[]).includes('incremental');
       return {
         stream,
@@ -72,8 +70,9 @@ export function parseConfiguredCatalog(raw: unknown): ConfiguredStream[] {
     if (typeof syncMode !== 'string' || !SYNC_MODES.includes(syncMode as SyncMode)) {
       throw new CatalogError(`${where}: sync_mode ${JSON.stringify(syncMode)} is not full_refresh or incremental`);
     }
-    if (!stream.syncModes.includes(syncMode as SyncMode)) {
-      throw new CatalogError(`${where}: stream "${name}" does not support sync_mode ${syncMode} (it supports ${stream.syncModes.join(', ')})`);
+    const modes = syncModesOf(stream);
+    if (!modes.includes(syncMode as SyncMode)) {
+      throw new CatalogError(`${where}: stream "${name}" does not support sync_mode ${syncMode} (it supports ${modes.join(', ')})`);
     }
     configured.push({ stream, syncMode: syncMode as SyncMode });
   });

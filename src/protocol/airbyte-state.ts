@@ -54,17 +54,19 @@ function readStreamEntry(value: unknown, where: string, states: Map<string, Stre
     throw new StateError(`${where} must have stream_descriptor.name`);
   }
   const name = value.stream_descriptor.name;
+  const stream = findStream(name);
   // Another connector's or an older version's stream: not ours to judge.
-  if (!findStream(name)) return;
-  states.set(name, parseStreamState(name, value.stream_state));
+  if (!stream) return;
+  states.set(name, parseStreamState(stream, value.stream_state));
 }
 
 function readLegacyBlob(blob: Record<string, unknown>, states: Map<string, StreamState>): void {
   const streams = isRecord(blob.bookmarks) ? blob.bookmarks : blob;
   for (const [name, value] of Object.entries(streams)) {
-    if (!isRecord(value) || !findStream(name)) continue;
+    const stream = findStream(name);
+    if (!isRecord(value) || !stream) continue;
     // A Singer bookmark keeps the cursor in replication_key_value.
-    const state = 'replication_key_value' in value ? { ...value, date: value.replication_key_value } : value;
-    states.set(name, parseStreamState(name, state));
+    const state = 'replication_key_value' in value && stream.cursor ? { ...value, [stream.cursor.field]: value.replication_key_value } : value;
+    states.set(name, parseStreamState(stream, state));
   }
 }

@@ -4,11 +4,8 @@
  * `replication_method` and metadata breadcrumbs. Key and cursor fields are `inclusion: automatic`
  * (they cannot be deselected); every other field is `available`.
  */
-import type { ConnectorConfig } from '../config/resolve.js';
-import { STREAMS } from '../streams/index.js';
-import type { JsonSchema, StreamDefinition } from '../streams/types.js';
-
-type GranularityConfig = Pick<ConnectorConfig, 'prMetricsGranularity'>;
+import { STREAMS, streamsOfScope } from '../streams/index.js';
+import { cursorFieldOf, syncModesOf, type JsonSchema, type ScopeKind, type StreamDeclaration } from '../streams/types.js';
 
 export type ReplicationMethod = 'FULL_TABLE' | 'INCREMENTAL';
 
@@ -31,23 +28,24 @@ export interface SingerCatalogEntry {
  * Singer keys are flat lists of top-level property names; ours are single-element paths, so the
  * translation is exact (a nested path would have no Singer spelling, hence the guard).
  */
-export function keyProperties(stream: StreamDefinition, config: GranularityConfig): string[] {
-  return stream.primaryKey(config).map((path) => {
+export function keyProperties(stream: StreamDeclaration): string[] {
+  return stream.primaryKey.map((path) => {
     if (path.length !== 1 || path[0] === undefined) throw new Error(`${stream.name}: a nested key path cannot be a Singer key property`);
     return path[0];
   });
 }
 
 /** Fields a reader always gets: the primary key and the replication key. */
-export function automaticFields(stream: StreamDefinition, config: GranularityConfig): Set<string> {
-  const fields = new Set(keyProperties(stream, config));
-  if (stream.cursorField) fields.add(stream.cursorField);
+export function automaticFields(stream: StreamDeclaration): Set<string> {
+  const fields = new Set(keyProperties(stream));
+  const cursorField = cursorFieldOf(stream);
+  if (cursorField) fields.add(cursorField);
   return fields;
 }
 
 /** Streams that have no replication key can only be copied whole. */
-export function forcedReplicationMethod(stream: StreamDefinition): ReplicationMethod | undefined {
-  return stream.syncModes.includes('incremental') ? undefined : 'FULL_TABLE';
+export function forcedReplicationMethod(stream: StreamDeclaration): ReplicationMethod | undefined {
+  return syncModesOf(stream).includes('incremental') ? undefined : 'FULL_TABLE';
 }
 
 export function propertyNames(schema: JsonSchema): string[] {
@@ -55,15 +53,16 @@ export function propertyNames(schema: JsonSchema): string[] {
   return properties && typeof properties === 'object' ? Object.keys(properties) : [];
 }
 
-function catalogEntry(stream: StreamDefinition, config: GranularityConfig): SingerCatalogEntry {
-  const keys = keyProperties(stream, config);
-  const automatic = automaticFields(stream, config);
+function catalogEntry(stream: StreamDeclaration): SingerCatalogEntry {
+  const keys = keyProperties(stream);
+  const automatic = automaticFields(stream);
   const forced = forcedReplicationMethod(stream);
+  const cursorField = cursorFieldOf(stream);
   const root: Record<string, unknown> = {
     inclusion: 'available',
-    'selected-by-default': true,
+    'selected-by-default': stream.default,
     'table-key-properties': keys,
-    ...(stream.cursorField ? { 'valid-replication-keys': [stream.cursorField] } : {}),
+    ...(cursorField ? { 'valid-replication-keys': [cursorField] } : {}),
     ...(forced ? { 'forced-replication-method': forced } : {}),
   };
   const fields = propertyNames(stream.schema).map(
@@ -77,13 +76,13 @@ function catalogEntry(stream: StreamDefinition, config: GranularityConfig): Sing
     stream: stream.name,
     schema: stream.schema,
     key_properties: keys,
-    ...(stream.cursorField ? { replication_key: stream.cursorField } : {}),
+    ...(cursorField ? { replication_key: cursorField } : {}),
     replication_method: forced ?? 'INCREMENTAL',
     metadata: [{ breadcrumb: [], metadata: root }, ...fields],
   };
 }
 
-/** The discovered catalog document. Keys depend on the config (pr_metrics per day or per member). */
-export function singerCatalog(config: GranularityConfig): { streams: SingerCatalogEntry[] } {
-  return { streams: STREAMS.map((stream) => catalogEntry(stream, config)) };
+/** The discovered catalog document: the streams of the scope, or of both when the scope is unknown. */
+export function singerCatalog(scope: ScopeKind | undefined): { streams: SingerCatalogEntry[] } {
+  return { streams: (scope ? streamsOfScope(scope) : [...STREAMS]).map(catalogEntry) };
 }

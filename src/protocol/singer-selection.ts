@@ -11,10 +11,9 @@
  *   the entry's `replication_method`, else INCREMENTAL when a replication key is set, else FULL_TABLE.
  * With no catalog at all, every stream is read with every field (incremental where possible).
  */
-import type { ConnectorConfig } from '../config/resolve.js';
 import { isRecord } from '../streams/normalize.js';
-import { STREAMS, STREAM_NAMES, findStream } from '../streams/index.js';
-import type { JsonSchema, StreamDefinition, SyncMode } from '../streams/types.js';
+import { STREAMS, STREAM_NAMES, defaultStreams, findStream } from '../streams/index.js';
+import { cursorFieldOf, syncModesOf, type JsonSchema, type ScopeKind, type StreamDeclaration, type SyncMode } from '../streams/types.js';
 import { CatalogError } from './airbyte-catalog.js';
 import {
   automaticFields,
@@ -24,10 +23,8 @@ import {
   type ReplicationMethod,
 } from './singer-catalog.js';
 
-type GranularityConfig = Pick<ConnectorConfig, 'prMetricsGranularity'>;
-
 export interface SingerStreamPlan {
-  stream: StreamDefinition;
+  stream: StreamDeclaration;
   replicationMethod: ReplicationMethod;
   /** Properties records keep; undefined when nothing is deselected (records pass through as is). */
   fields: ReadonlySet<string> | undefined;
@@ -41,9 +38,9 @@ export function syncModeOf(plan: SingerStreamPlan): SyncMode {
   return plan.replicationMethod === 'INCREMENTAL' ? 'incremental' : 'full_refresh';
 }
 
-/** No catalog: every stream, every field, incremental where the stream has a replication key. */
-export function planAllStreams(config: GranularityConfig): SingerStreamPlan[] {
-  return STREAMS.map((stream) => plan(stream, config, forcedReplicationMethod(stream) ?? 'INCREMENTAL', undefined));
+/** No catalog: the default streams of the scope, every field, incremental where the stream has a replication key. */
+export function planDefaultStreams(scope: ScopeKind): SingerStreamPlan[] {
+  return defaultStreams(scope).map((stream) => plan(stream, forcedReplicationMethod(stream) ?? 'INCREMENTAL', undefined));
 }
 
 type Inclusion = 'available' | 'automatic' | 'unsupported';
@@ -61,7 +58,7 @@ interface Metadata {
  * The streams a catalog selects, in this tap's stream order. `warn` hears about requests the tap
  * overrides (a replication method the stream cannot do when it forces another).
  */
-export function planFromCatalog(raw: unknown, config: GranularityConfig, warn: (message: string) => void): SingerStreamPlan[] {
+export function planFromCatalog(raw: unknown, warn: (message: string) => void): SingerStreamPlan[] {
   if (!isRecord(raw) || !Array.isArray(raw.streams)) {
     throw new CatalogError('must be a Singer catalog: an object with a "streams" array');
   }
@@ -81,15 +78,14 @@ export function planFromCatalog(raw: unknown, config: GranularityConfig, warn: (
     const stream = findStream(name);
     if (!stream) throw new CatalogError(`${where}: unknown stream "${name}" (this tap has ${STREAM_NAMES.join(', ')})`);
     const method = replicationMethod(stream, entry, root, where, warn);
-    const fields = selectedFields(stream, config, metadata, schema);
-    chosen.set(name, plan(stream, config, method, fields));
+    const fields = selectedFields(stream, metadata, schema);
+    chosen.set(name, plan(stream, method, fields));
   });
   return STREAMS.flatMap((stream) => chosen.get(stream.name) ?? []);
 }
 
 function plan(
-  stream: StreamDefinition,
-  config: GranularityConfig,
+  stream: StreamDeclaration,
   replicationMethod: ReplicationMethod,
   fields: ReadonlySet<string> | undefined,
 ): SingerStreamPlan {
@@ -98,8 +94,8 @@ function plan(
     replicationMethod,
     fields,
     schema: fields ? pruneSchema(stream.schema, fields) : stream.schema,
-    keyProperties: keyProperties(stream, config),
-    bookmarkProperties: replicationMethod === 'INCREMENTAL' && stream.cursorField ? [stream.cursorField] : [],
+    keyProperties: keyProperties(stream),
+    bookmarkProperties: replicationMethod === 'INCREMENTAL' && stream.cursor ? [stream.cursor.field] : [],
   };
 }
 
@@ -169,13 +165,12 @@ function isStreamSelected(metadata: Map<string, Metadata>, root: Metadata | unde
 
 /** The kept properties, or undefined when every property is kept. */
 function selectedFields(
-  stream: StreamDefinition,
-  config: GranularityConfig,
+  stream: StreamDeclaration,
   metadata: Map<string, Metadata>,
   schema: Record<string, unknown>,
 ): ReadonlySet<string> | undefined {
   if (metadata.size === 0 && !hasLegacyFieldSelection(schema)) return undefined;
-  const automatic = automaticFields(stream, config);
+  const automatic = automaticFields(stream);
   const legacyProperties = isRecord(schema.properties) ? schema.properties : {};
   const kept = new Set<string>();
   const all = propertyNames(stream.schema);
@@ -201,12 +196,12 @@ function hasLegacyFieldSelection(schema: Record<string, unknown>): boolean {
 
 const METHODS = ['FULL_TABLE', 'INCREMENTAL', 'LOG_BASED'] as const;
 
-function parseMethod(value: string, what: string, stream: StreamDefinition): ReplicationMethod {
+function parseMethod(value: string, what: string, stream: StreamDeclaration): ReplicationMethod {
   const upper = value.trim().toUpperCase();
   if (!(METHODS as readonly string[]).includes(upper)) {
     throw new CatalogError(`${what} must be FULL_TABLE or INCREMENTAL (got ${JSON.stringify(value)})`);
   }
-  const supported: ReplicationMethod[] = stream.syncModes.includes('incremental') ? ['FULL_TABLE', 'INCREMENTAL'] : ['FULL_TABLE'];
+  const supported: ReplicationMethod[] = syncModesOf(stream).includes('incremental') ? ['FULL_TABLE', 'INCREMENTAL'] : ['FULL_TABLE'];
   if (upper === 'LOG_BASED') {
     throw new CatalogError(`${what}: stream ${stream.name} does not support LOG_BASED replication (it supports ${supported.join(', ')})`);
   }
@@ -214,15 +209,16 @@ function parseMethod(value: string, what: string, stream: StreamDefinition): Rep
 }
 
 function replicationMethod(
-  stream: StreamDefinition,
+  stream: StreamDeclaration,
   entry: Record<string, unknown>,
   root: Metadata | undefined,
   where: string,
   warn: (message: string) => void,
 ): ReplicationMethod {
   const key = root?.replicationKey ?? text(entry.replication_key, `${where}: replication_key`);
-  if (key !== undefined && key !== stream.cursorField) {
-    const valid = stream.cursorField ? `its only valid replication key is ${stream.cursorField}` : 'it has no replication key';
+  const cursorField = cursorFieldOf(stream);
+  if (key !== undefined && key !== cursorField) {
+    const valid = cursorField ? `its only valid replication key is ${cursorField}` : 'it has no replication key';
     throw new CatalogError(`${where}: replication key ${JSON.stringify(key)} is not valid for stream ${stream.name} (${valid})`);
   }
   const catalogForced =

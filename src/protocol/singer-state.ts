@@ -10,7 +10,6 @@
  * The `--state` file may also be a whole STATE line (`{"type":"STATE","value":…}`) or an Airbyte
  * state (array of per-stream messages, or a legacy blob) from the same connector.
  */
-import { parseDay } from '../devin/billing-day.js';
 import { parseStreamState, StateError, type StreamState } from '../engine/state.js';
 import { isRecord } from '../streams/normalize.js';
 import { findStream } from '../streams/index.js';
@@ -46,27 +45,26 @@ function parseBookmarks(raw: Record<string, unknown>): SingerInputState {
     if (bookmark === null) continue;
     if (!isRecord(bookmark)) throw new StateError(`the bookmark of stream ${name} must be an object`);
     const key = bookmark.replication_key;
-    if (key !== undefined && key !== null && key !== stream.cursorField) {
+    const cursorField = stream.cursor?.field;
+    if (key !== undefined && key !== null && key !== cursorField) {
       throw new StateError(
         `the bookmark of stream ${name} has replication_key ${JSON.stringify(key)}; ` +
-          (stream.cursorField ? `this tap's replication key is ${stream.cursorField}` : 'this stream has no replication key'),
+          (cursorField ? `this tap's replication key is ${cursorField}` : 'this stream has no replication key'),
       );
     }
-    const { replication_key_value: value, date: _ignored, ...rest } = bookmark;
-    if (value !== undefined && value !== null && (typeof value !== 'string' || parseDay(value) === undefined)) {
-      throw new StateError(`the bookmark of stream ${name} has replication_key_value ${JSON.stringify(value)}, not a YYYY-MM-DD billing day`);
-    }
-    streams.set(name, parseStreamState(name, { ...rest, date: value }));
+    const { replication_key_value: value, replication_key: _key, ...rest } = bookmark;
+    if (cursorField) delete rest[cursorField];
+    streams.set(name, parseStreamState(stream, cursorField ? { ...rest, [cursorField]: value } : rest));
   }
   return { streams, document: { ...raw, bookmarks: { ...bookmarks } } };
 }
 
 /** The Singer bookmark for one stream's engine state. */
 export function toBookmark(streamName: string, state: StreamState): Record<string, unknown> {
-  const { date, ...rest } = state;
-  if (date === undefined) return { ...rest };
-  const cursor = findStream(streamName)?.cursorField ?? 'date';
-  return { replication_key: cursor, replication_key_value: date, ...rest };
+  const cursorField = findStream(streamName)?.cursor?.field;
+  if (cursorField === undefined || state[cursorField] === undefined) return { ...state };
+  const { [cursorField]: value, ...rest } = state;
+  return { replication_key: cursorField, replication_key_value: value, ...rest };
 }
 
 /** The whole state value, updated one stream at a time as checkpoints come in. */

@@ -65,17 +65,6 @@ export const SPEC_MESSAGE: string = JSON.stringify({
             "organization"
           ]
         },
-        "pr_metrics_granularity": {
-          "default": "day",
-          "title": "PR metrics granularity",
-          "description": "day: one pr_metrics row per billing day for the whole scope. user_day: one row per member per billing day (one API request each, so members × days requests).",
-          "order": 5,
-          "type": "string",
-          "enum": [
-            "day",
-            "user_day"
-          ]
-        },
         "include_idp_users": {
           "default": true,
           "title": "Include IdP-group members",

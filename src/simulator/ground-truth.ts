@@ -61,6 +61,7 @@ function prRecord(
   orgId: string | null,
   counts: PrCounts,
   withTakenOver: boolean,
+  isPartialDay: boolean,
 ): PrMetricsRecord {
   return {
     date,
@@ -74,6 +75,7 @@ function prRecord(
     prs_taken_over_opened_count: withTakenOver ? counts.prs_taken_over_opened_count : null,
     prs_taken_over_merged_count: withTakenOver ? counts.prs_taken_over_merged_count : null,
     prs_taken_over_closed_count: withTakenOver ? counts.prs_taken_over_closed_count : null,
+    is_partial_day: isPartialDay,
   };
 }
 
@@ -82,6 +84,7 @@ export function computeGroundTruth(source: GroundTruthSource, query: GroundTruth
   const startDay = requireDay(query.startDate, 'startDate');
   const endDay = requireDay(query.endDate, 'endDate');
   const includeIdp = query.includeIdpUsers ?? true;
+  const today = source.data.today();
 
   const members = memberRecords(source.data.members(scopeOrgId), scopeOrgId, includeIdp);
 
@@ -95,23 +98,22 @@ export function computeGroundTruth(source: GroundTruthSource, query: GroundTruth
         acus: row.acus,
         acus_by_product: row.acus_by_product,
         org_id: scopeOrgId,
+        is_partial_day: dayOfSeconds(row.date) === today,
       });
     }
   }
 
   const prMetrics: PrMetricsRecord[] = [];
+  const prMetricsByMember: PrMetricsRecord[] = [];
   for (let day = startDay; day <= endDay; day++) {
     const date = formatDay(day);
-    if ((query.granularity ?? 'day') === 'day') {
-      const counts = source.data.prCounts(null, day, day, scopeOrgId);
-      prMetrics.push(prRecord(date, null, scopeOrgId, counts, source.prTakenOverFields));
-    } else {
-      for (const member of members) {
-        const counts = source.data.prCounts([member.user_id], day, day, scopeOrgId);
-        prMetrics.push(prRecord(date, member.user_id, scopeOrgId, counts, source.prTakenOverFields));
-      }
+    const partial = day === today;
+    prMetrics.push(prRecord(date, null, scopeOrgId, source.data.prCounts(null, day, day, scopeOrgId), source.prTakenOverFields, partial));
+    for (const member of members) {
+      const counts = source.data.prCounts([member.user_id], day, day, scopeOrgId);
+      prMetricsByMember.push(prRecord(date, member.user_id, scopeOrgId, counts, source.prTakenOverFields, partial));
     }
   }
 
-  return { members, daily_consumption: dailyConsumption, pr_metrics: prMetrics };
+  return { members, daily_consumption: dailyConsumption, pr_metrics: prMetrics, pr_metrics_by_member: prMetricsByMember };
 }

@@ -256,8 +256,6 @@ export interface GroundTruthQuery {
   endDate: string;
   /** Default true. */
   includeIdpUsers?: boolean;
-  /** Default 'day'. */
-  granularity?: 'day' | 'user_day';
 }
 
 export interface MemberRecord {
@@ -276,6 +274,7 @@ export interface ConsumptionRecord {
   acus: number;
   acus_by_product: AcusByProduct;
   org_id: string | null;
+  is_partial_day: boolean;
 }
 
 export interface PrMetricsRecord {
@@ -290,10 +289,14 @@ export interface PrMetricsRecord {
   prs_taken_over_opened_count: number | null;
   prs_taken_over_merged_count: number | null;
   prs_taken_over_closed_count: number | null;
+  is_partial_day: boolean;
 }
 
 export interface GroundTruth {
   members: MemberRecord[];
   daily_consumption: ConsumptionRecord[];
+  /** One row per billing day for the whole scope (user_id null). */
   pr_metrics: PrMetricsRecord[];
+  /** One row per member per billing day. */
+  pr_metrics_by_member: PrMetricsRecord[];
 }

@@ -7,29 +7,44 @@ import { endpointPath } from '../devin/endpoints.js';
 import { ResponseShapeError } from '../devin/errors.js';
 import type { DailyConsumptionRecord } from './records.generated.js';
 import { RowTyper, billingDayOfRowDate, dayLabel, isRecord, jsonNumber, type NormalizedRecord } from './normalize.js';
-import { loadSchema, type DayRange, type MemberRef, type PlanContext, type StreamDefinition } from './types.js';
+import { loadSchema, type DayRange, type PartitionRef, type PlanContext, type StreamDeclaration } from './types.js';
 
-export const dailyConsumptionStream: StreamDefinition = {
+export const dailyConsumptionStream: StreamDeclaration = {
   name: 'daily_consumption',
   description: 'ACUs each member consumed per billing day (08:00 UTC to 08:00 UTC), by product.',
   schema: loadSchema('daily_consumption'),
-  syncModes: ['full_refresh', 'incremental'],
-  cursorField: 'date',
-  primaryKey: () => [['user_id'], ['date']],
-  plan: () => ({
-    kind: 'member-fanout',
+  primaryKey: [['user_id'], ['date']],
+  scopes: ['enterprise', 'organization'],
+  default: true,
+  cursor: { kind: 'billing-day', field: 'date' },
+  source: {
+    kind: 'day-windows',
     endpoint: 'userConsumption',
+    partitions: 'members',
     span: 'window',
-    request: (member, range, ctx) => ({
-      path: endpointPath(ctx.scope, 'userConsumption', member.user_id),
+    request: (range, member, ctx) => ({
+      path: endpointPath(ctx.scope, 'userConsumption', member?.id),
       query: [
         ['time_after', dayStartSeconds(range.from)],
         ['time_before', dayStartSeconds(range.to + 1)],
       ],
     }),
-    records: consumptionRecords,
-  }),
+    records: (body, range, member, ctx) => consumptionRecords(body, memberRef(member), range, ctx),
+  },
+  endpoints: ['members', 'idpMembers', 'userConsumption'],
 };
+
+/** What a consumption row copies from its member. */
+export interface MemberRef {
+  user_id: string;
+  email: string | null;
+}
+
+function memberRef(partition: PartitionRef | undefined): MemberRef {
+  if (!partition) throw new Error('daily_consumption runs per member');
+  const email = partition.fields.email;
+  return { user_id: partition.id, email: typeof email === 'string' ? email : null };
+}
 
 export function consumptionRecords(body: unknown, member: MemberRef, range: DayRange, ctx: PlanContext): NormalizedRecord[] {
   const rows = isRecord(body) ? body.consumption_by_date : undefined;
@@ -42,7 +57,7 @@ export function consumptionRecords(body: unknown, member: MemberRef, range: DayR
   const seenDays = new Set<number>();
   // Every record of one answer shares the member and the org: their JSON is written once here.
   const head = `{"user_id":${JSON.stringify(member.user_id)},"email":${JSON.stringify(member.email)},"date":"`;
-  const tail = `,"org_id":${JSON.stringify(ctx.orgId)}}`;
+  const tail = `,"org_id":${JSON.stringify(ctx.orgId)},"is_partial_day":`;
   for (const row of rows) {
     const day = isRecord(row) ? billingDayOfRowDate(row.date) : undefined;
     if (!isRecord(row) || day === undefined) {
@@ -78,6 +93,7 @@ export function consumptionRecords(body: unknown, member: MemberRef, range: DayR
       acus,
       acus_by_product: byProduct,
       org_id: ctx.orgId,
+      is_partial_day: day === ctx.today,
     };
     const json =
       `${head}${date}","acus":${jsonNumber(acus)},"acus_by_product":` +
@@ -85,7 +101,8 @@ export function consumptionRecords(body: unknown, member: MemberRef, range: DayR
         ? 'null'
         : `{"devin":${jsonNumber(byProduct.devin)},"cascade":${jsonNumber(byProduct.cascade)},` +
           `"terminal":${jsonNumber(byProduct.terminal)},"review":${jsonNumber(byProduct.review)}}`) +
-      tail;
+      tail +
+      (day === ctx.today ? 'true}' : 'false}');
     out.push(typer.changes ? { data, changes: typer.changes, json } : { data, json });
   }
   return out;

@@ -1,13 +1,33 @@
-/** The streams this connector offers, in the order they are listed and read. */
+/** The streams and directories this connector offers, in the order they are listed and read. */
 import { dailyConsumptionStream } from './daily-consumption.js';
-import { membersStream } from './members.js';
+import { membersDirectory, membersStream } from './members.js';
+import { prMetricsByMemberStream } from './pr-metrics-by-member.js';
 import { prMetricsStream } from './pr-metrics.js';
-import type { StreamDefinition, StreamName } from './types.js';
+import type { DirectoryDeclaration, DirectoryName, ScopeKind, StreamDeclaration, StreamName } from './types.js';
 
-export const STREAMS: readonly StreamDefinition[] = [membersStream, dailyConsumptionStream, prMetricsStream];
+export const STREAMS: readonly StreamDeclaration[] = [
+  membersStream,
+  dailyConsumptionStream,
+  prMetricsStream,
+  prMetricsByMemberStream,
+];
 
-export function findStream(name: string): StreamDefinition | undefined {
+export const DIRECTORIES: Readonly<Record<DirectoryName, DirectoryDeclaration>> = {
+  members: membersDirectory,
+};
+
+export function findStream(name: string): StreamDeclaration | undefined {
   return STREAMS.find((stream) => stream.name === name);
 }
 
 export const STREAM_NAMES: readonly StreamName[] = STREAMS.map((stream) => stream.name);
+
+/** The streams a key of this scope can read, in order (SPEC §4: discover lists exactly these). */
+export function streamsOfScope(scope: ScopeKind): StreamDeclaration[] {
+  return STREAMS.filter((stream) => stream.scopes.includes(scope));
+}
+
+/** The streams selected when nothing is selected (SPEC §5 "default"). */
+export function defaultStreams(scope: ScopeKind | undefined): StreamDeclaration[] {
+  return STREAMS.filter((stream) => stream.default && (scope === undefined || stream.scopes.includes(scope)));
+}

@@ -1,20 +1,33 @@
 /**
  * members: everyone in the scope, listed directly (role assignments) and, by default, through IdP
- * groups; one record per user_id. The engine's member directory pages both listings and merges them
- * with the functions below; consumption and per-member PR metrics fan out over the same directory.
+ * groups; one record per user_id. The members directory pages both listings and merges them with the
+ * functions below; consumption and per-member PR metrics fan out over the same directory.
  */
 import type { MemberRecord } from './records.generated.js';
 import { RowTyper, isRecord, type NormalizedRecord } from './normalize.js';
-import { loadSchema, type PlanContext, type StreamDefinition } from './types.js';
+import { loadSchema, type DirectoryDeclaration, type PlanContext, type StreamDeclaration } from './types.js';
 
-export const membersStream: StreamDefinition = {
+export const membersDirectory: DirectoryDeclaration = {
+  name: 'members',
+  idField: 'user_id',
+  itemLabel: 'member',
+  listings: (config) => [
+    { name: 'direct', endpoint: 'members' },
+    ...(config.includeIdpUsers ? [{ name: 'idp', endpoint: 'idpMembers' } as const] : []),
+  ],
+  fromItem: (item, listing, ctx) => memberFromItem(item, listing.name === 'idp' ? 'idp' : 'direct', ctx),
+  merge: mergeIdpIntoDirect,
+};
+
+export const membersStream: StreamDeclaration = {
   name: 'members',
   description: 'Devin members of the scope (direct and IdP-group members), one record per user_id.',
   schema: loadSchema('members'),
-  syncModes: ['full_refresh'],
-  cursorField: undefined,
-  primaryKey: () => [['user_id']],
-  plan: () => ({ kind: 'member-list' }),
+  primaryKey: [['user_id']],
+  scopes: ['enterprise', 'organization'],
+  default: true,
+  source: { kind: 'directory', directory: 'members' },
+  endpoints: ['members', 'idpMembers'],
 };
 
 export type MemberListing = 'direct' | 'idp';

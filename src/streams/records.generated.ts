@@ -96,19 +96,23 @@ export interface DailyConsumptionRecord {
    * The organization in organization scope; null in enterprise scope.
    */
   org_id?: string | null;
+  /**
+   * True for today's billing day, which is still accumulating (the value will grow).
+   */
+  is_partial_day?: boolean | null;
   [k: string]: unknown;
 }
 
 /**
- * Pull-request counts for one billing day: the whole scope (granularity `day`) or one member (`user_day`).
+ * Pull-request counts for one billing day, for the whole scope.
  */
 export interface PrMetricsRecord {
   /**
-   * Billing day (YYYY-MM-DD). Primary key (with user_id for granularity user_day); the cursor.
+   * Billing day (YYYY-MM-DD). Primary key; the cursor.
    */
   date: string;
   /**
-   * The member for granularity `user_day`; null for `day` rows.
+   * Always null: the counts are for the whole scope (pr_metrics_by_member has them per member).
    */
   user_id?: string | null;
   /**
@@ -147,5 +151,9 @@ export interface PrMetricsRecord {
    * Taken-over PRs closed without merge.
    */
   prs_taken_over_closed_count?: number | null;
+  /**
+   * True for today's billing day, which is still accumulating.
+   */
+  is_partial_day?: boolean | null;
   [k: string]: unknown;
 }

@@ -1,29 +1,43 @@
 /**
- * What a stream is, as data: its name, schema, keys, cursor, sync modes, and a read plan that tells
- * the engine which endpoint to fan out over, how to build each request and how to turn an answer
- * into records. The engine (src/engine) owns slicing, state, checkpoints and concurrency.
+ * What a stream is, as data — in the spirit of Airbyte's declarative manifests, without their
+ * indirection: a name, a schema, a key, the scopes that offer it, a cursor kind and a source. The
+ * source names the parts the engine composes (a directory of partitions, windows of billing days,
+ * the endpoint) and holds the two functions only the stream can know: how to build one request and
+ * how to turn one answer into records. The engine (src/engine) owns ranges, windows, partitions,
+ * state, checkpoints and concurrency, and knows no stream by name.
  */
 import { readFileSync } from 'node:fs';
-import type { ApiRequest } from '../devin/client.js';
-import type { EndpointName, Scope } from '../devin/endpoints.js';
 import type { ConnectorConfig } from '../config/resolve.js';
+import type { ApiRequest, QueryParams } from '../devin/client.js';
+import type { EndpointName, Scope } from '../devin/endpoints.js';
 import type { NormalizedRecord } from './normalize.js';
 
-export type StreamName = 'members' | 'daily_consumption' | 'pr_metrics';
+export type StreamName = string;
+export type ScopeKind = Scope['kind'];
 export type SyncMode = 'full_refresh' | 'incremental';
 export type JsonSchema = Record<string, unknown>;
 
-/** What fan-out streams need to know about a member. */
-export interface MemberRef {
-  user_id: string;
-  email: string | null;
+/** Where an incremental stream keeps its place, and in which unit. */
+export type CursorSpec =
+  /** The last complete billing day (`YYYY-MM-DD`), under `date`. */
+  | { kind: 'billing-day'; field: 'date' }
+  /** The end of the last complete window (`YYYY-MM-DDTHH:MM:SSZ`), under `field` (SPEC §13). */
+  | { kind: 'timestamp'; field: string };
+
+/** One partition a fan-out runs over (a member, an organization, a service user). */
+export interface PartitionRef {
+  id: string;
+  /** The directory record's fields (email, name, …) for streams that copy them onto their rows. */
+  fields: Readonly<Record<string, unknown>>;
 }
 
-/** Everything a plan may look at while building requests and records. */
+/** Everything a stream's functions may look at while building requests and records. */
 export interface PlanContext {
   scope: Scope;
   /** `org_id` for records: the organization in organization scope, null in enterprise scope. */
   orgId: string | null;
+  /** Today's billing day: the one still accumulating (`is_partial_day`). */
+  today: number;
   /** Called for rows that cannot be keyed and are skipped (logged once per stream by the engine). */
   skipRow(reason: string): void;
 }
@@ -34,42 +48,73 @@ export interface DayRange {
   to: number;
 }
 
-export type ReadPlan =
-  /** The de-duplicated member directory itself (members stream). */
-  | { kind: 'member-list' }
+/** Names of the partition directories (src/streams/directories.ts). */
+export type DirectoryName = 'members';
+
+/** A listing a directory is made of (members: the direct listing and the IdP-group listing). */
+export interface DirectoryListing {
+  name: string;
+  endpoint: EndpointName;
+  query?: QueryParams;
+}
+
+/**
+ * A list of partitions, loaded once per read and shared by every stream that needs it: the stream
+ * of the same name emits it, fan-outs run over it. Sorted by id, so progress can say "every
+ * partition up to X is done".
+ */
+export interface DirectoryDeclaration {
+  name: DirectoryName;
+  /** The field of the record that is the partition's id. */
+  idField: string;
+  /** What one item is called in messages ("member"). */
+  itemLabel: string;
+  listings(config: ConnectorConfig): readonly DirectoryListing[];
+  /** The record of one listing's item, or undefined (and ctx.skipRow) when it cannot be keyed. */
+  fromItem(item: unknown, listing: DirectoryListing, ctx: PlanContext): NormalizedRecord | undefined;
+  /** The same id in a later listing: how the two become one record. */
+  merge(first: NormalizedRecord, later: NormalizedRecord): NormalizedRecord;
+}
+
+export type SourceSpec =
+  /** The records of a directory (members). */
+  | { kind: 'directory'; directory: DirectoryName }
   /**
-   * One request per member per span of billing days. `span: 'window'` asks for up to `window_days`
-   * days at once (shrinking on a 400/422); `span: 'day'` asks one billing day per request.
+   * Requests over billing days, for the whole scope or per partition. `span: 'window'` asks for up
+   * to `window_days` days at once (halved on a 400/422 for this endpoint only); `span: 'day'` asks
+   * one billing day per request.
    */
   | {
-      kind: 'member-fanout';
+      kind: 'day-windows';
       endpoint: EndpointName;
+      partitions?: DirectoryName;
       span: 'window' | 'day';
-      request(member: MemberRef, range: DayRange, ctx: PlanContext): ApiRequest;
-      records(body: unknown, member: MemberRef, range: DayRange, ctx: PlanContext): NormalizedRecord[];
-    }
-  /** One request per billing day for the whole scope. */
-  | {
-      kind: 'day-sequence';
-      endpoint: EndpointName;
-      request(day: number, ctx: PlanContext): ApiRequest;
-      records(body: unknown, day: number, ctx: PlanContext): NormalizedRecord[];
+      request(range: DayRange, partition: PartitionRef | undefined, ctx: PlanContext): ApiRequest;
+      records(body: unknown, range: DayRange, partition: PartitionRef | undefined, ctx: PlanContext): NormalizedRecord[];
     };
 
-export interface StreamDefinition {
+export interface StreamDeclaration {
   name: StreamName;
   description: string;
   schema: JsonSchema;
-  syncModes: readonly SyncMode[];
-  /** Top-level cursor field for incremental streams. */
-  cursorField: string | undefined;
-  primaryKey(config: Pick<ConnectorConfig, 'prMetricsGranularity'>): string[][];
-  plan(config: Pick<ConnectorConfig, 'prMetricsGranularity'>): ReadPlan;
-  /**
-   * Settings the cursor depends on, stored in the state beside it: a state written under other
-   * settings (pr_metrics per day vs per member) is not reused.
-   */
-  stateTag?(config: Pick<ConnectorConfig, 'prMetricsGranularity'>): Record<string, string>;
+  primaryKey: readonly (readonly string[])[];
+  /** The key scopes that offer this stream (SPEC §5 "scopes"). */
+  scopes: readonly ScopeKind[];
+  /** Selected when nothing is selected, and listed in metadata.yaml suggestedStreams (SPEC §5). */
+  default: boolean;
+  /** Incremental streams only. */
+  cursor?: CursorSpec;
+  source: SourceSpec;
+  /** Every endpoint whose permission the stream needs (check probes them; 403s name them). */
+  endpoints: readonly EndpointName[];
+}
+
+export function syncModesOf(stream: StreamDeclaration): SyncMode[] {
+  return stream.cursor ? ['full_refresh', 'incremental'] : ['full_refresh'];
+}
+
+export function cursorFieldOf(stream: StreamDeclaration): string | undefined {
+  return stream.cursor?.field;
 }
 
 /** Loads `schemas/<name>.json` (shipped beside dist/ in the package and the image). */

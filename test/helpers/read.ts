@@ -4,6 +4,7 @@
  */
 import { expect } from 'vitest';
 import { formatDay, dayOfMillis } from '../../src/devin/billing-day.js';
+import { findStream } from '../../src/streams/index.js';
 import type { CheckpointPolicy } from '../../src/engine/checkpoint.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { runAirbyte, type CliRun, type IoOverrides } from './cli.js';
@@ -44,10 +45,11 @@ export function lastStateArray(run: Pick<CliRun, 'messages'>): unknown[] {
   return [...last.values()];
 }
 
+/** The record's primary key as one string, from the stream's declaration (never hand-written per stream). */
 export function primaryKey(stream: string, record: Record_): string {
-  if (stream === 'members') return String(record.user_id);
-  if (stream === 'daily_consumption') return `${String(record.user_id)}@${String(record.date)}`;
-  return `${String(record.date)}@${String(record.user_id)}`;
+  const declaration = findStream(stream);
+  if (!declaration) throw new Error(`no stream ${stream}`);
+  return declaration.primaryKey.map((path) => JSON.stringify(path.reduce<unknown>((value, key) => (value as Record_ | undefined)?.[key], record))).join('@');
 }
 
 export function byKey(stream: string, records: readonly Record_[]): Map<string, Record_> {

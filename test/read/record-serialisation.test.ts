@@ -8,9 +8,9 @@ import { formatDay } from '../../src/devin/billing-day.js';
 import { AirbyteWriter } from '../../src/protocol/airbyte.js';
 import { LineWriter } from '../../src/protocol/line-writer.js';
 import { Redactor } from '../../src/protocol/redactor.js';
-import { consumptionRecords } from '../../src/streams/daily-consumption.js';
+import { consumptionRecords, type MemberRef } from '../../src/streams/daily-consumption.js';
 import { dayLabel, jsonNumber, type NormalizedRecord } from '../../src/streams/normalize.js';
-import type { MemberRef, PlanContext } from '../../src/streams/types.js';
+import type { PlanContext } from '../../src/streams/types.js';
 import type { ReadOutput } from '../../src/engine/output.js';
 import { StreamRun, type StreamRunOptions } from '../../src/engine/stream-run.js';
 import { membersStream } from '../../src/streams/members.js';
@@ -24,6 +24,7 @@ function context(orgId: string | null): PlanContext & { skipped: string[] } {
   return {
     scope: orgId === null ? { kind: 'enterprise' } : { kind: 'organization', orgId },
     orgId,
+    today: 0,
     skipRow: (reason) => skipped.push(reason),
     skipped,
   };

@@ -73,14 +73,14 @@ describe('members', () => {
   });
 });
 
-describe('pr_metrics granularity user_day', () => {
+describe('pr_metrics_by_member', () => {
   it('returns one row per member per billing day, asked with user_ids for exactly one day each', async () => {
-    const config = { api_key: KEY_ENTERPRISE, start_date: '2026-03-01', pr_metrics_granularity: 'user_day' };
+    const config = { api_key: KEY_ENTERPRISE, start_date: '2026-03-01' };
     sim.clearRequests();
-    const run = await readWith({ sim, config, streams: { pr_metrics: 'incremental' } });
+    const run = await readWith({ sim, config, streams: { pr_metrics_by_member: 'incremental' } });
     expect(run.code).toBe(0);
-    const truth = sim.groundTruth({ startDate: '2026-03-01', endDate: FIXED_TODAY, granularity: 'user_day' });
-    expectRecordsToEqualTruth('pr_metrics', recordsOf(run, 'pr_metrics'), truth.pr_metrics);
+    const truth = sim.groundTruth({ startDate: '2026-03-01', endDate: FIXED_TODAY });
+    expectRecordsToEqualTruth('pr_metrics_by_member', recordsOf(run, 'pr_metrics_by_member'), truth.pr_metrics_by_member);
     const prRequests = sim.requests.filter((r) => r.path.endsWith('metrics/prs'));
     const members = truth.members.length;
     expect(prRequests).toHaveLength(members * 10);

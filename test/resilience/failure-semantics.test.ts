@@ -21,7 +21,7 @@ import { STREAMS as STREAM_DEFINITIONS } from '../../src/streams/index.js';
 import type { NormalizedRecord } from '../../src/streams/normalize.js';
 import type { StreamName } from '../../src/streams/types.js';
 import type { CliRun, IoOverrides } from '../helpers/cli.js';
-import { ALL_INCREMENTAL } from '../helpers/files.js';
+import { ALL_INCREMENTAL, type SyncModeName } from '../helpers/files.js';
 import {
   FIXED_NOW,
   FIXED_TODAY,
@@ -47,7 +47,7 @@ let userDayTruth: GroundTruth;
 beforeAll(async () => {
   sim = await startSimulator({ members: MEMBERS, days: 45, now: () => FIXED_NOW });
   truth = sim.groundTruth({ key: KEY_ENTERPRISE, startDate: START, endDate: FIXED_TODAY });
-  userDayTruth = sim.groundTruth({ key: KEY_ENTERPRISE, startDate: START, endDate: FIXED_TODAY, granularity: 'user_day' });
+  userDayTruth = sim.groundTruth({ key: KEY_ENTERPRISE, startDate: START, endDate: FIXED_TODAY });
 });
 afterAll(() => sim.close());
 
@@ -55,13 +55,14 @@ async function readUnder(
   faults: FaultRule[],
   config: Record<string, unknown> = {},
   overrides: IoOverrides = {},
+  streams: Record<string, SyncModeName> = ALL_INCREMENTAL,
 ): Promise<CliRun> {
   sim.setFaults(faults);
   try {
     return await readWith({
       sim,
       config: { api_key: KEY_ENTERPRISE, start_date: START, window_days: WINDOW_DAYS, ...config },
-      streams: ALL_INCREMENTAL,
+      streams,
       policy: { everyUnits: 3, everyMs: 60_000 },
       overrides: { retryPolicy: { ...PATIENT_FAST_RETRY, maxAttempts: 3 }, ...overrides },
     });
@@ -136,11 +137,12 @@ describe('a fault that kills a stream part-way', () => {
     expectRecordsToEqualTruth('daily_consumption', recordsOf(run, 'daily_consumption'), truth.daily_consumption);
   });
 
-  it.each([11, 100, 333])('pr_metrics (per member and day) dies after %i requests: same guarantee', async (after) => {
-    const run = await readUnder([{ kind: '500', path: /metrics\/prs/, after }], { pr_metrics_granularity: 'user_day' });
+  it.each([11, 100, 333])('pr_metrics_by_member dies after %i requests: same guarantee', async (after) => {
+    const streams = { members: 'full_refresh', pr_metrics_by_member: 'incremental' } as const;
+    const run = await readUnder([{ kind: '500', path: /metrics\/prs/, after }], {}, {}, streams);
     expect(run.code).toBe(1);
-    expect(traceErrors(run)).toEqual([expect.objectContaining({ stream: 'pr_metrics', failure_type: 'transient_error' })]);
-    expectLastStateHonest(run, 'pr_metrics', userDayTruth.pr_metrics as unknown as Record_[]);
+    expect(traceErrors(run)).toEqual([expect.objectContaining({ stream: 'pr_metrics_by_member', failure_type: 'transient_error' })]);
+    expectLastStateHonest(run, 'pr_metrics_by_member', userDayTruth.pr_metrics_by_member as unknown as Record_[]);
   });
 });
 
@@ -220,6 +222,7 @@ describe('unexpected exceptions', () => {
     try {
       const result = await runRead({
         config,
+        scope: { kind: 'enterprise' },
         streams: STREAM_DEFINITIONS.map((stream) => ({ stream, syncMode: 'incremental' as const })),
         state: new Map(),
         output,

@@ -17,7 +17,7 @@ const NULLED = (field: string) => ({ field, change: 'NULLED', reason: 'SOURCE_SE
 
 function context(): PlanContext & { skipped: string[] } {
   const skipped: string[] = [];
-  return { scope: { kind: 'enterprise' }, orgId: null, skipRow: (reason) => skipped.push(reason), skipped };
+  return { scope: { kind: 'enterprise' }, orgId: null, today: 0, skipRow: (reason) => skipped.push(reason), skipped };
 }
 
 describe('RowTyper', () => {

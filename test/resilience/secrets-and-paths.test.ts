@@ -140,13 +140,13 @@ describe('ids that look like paths', () => {
     sim.clearRequests();
     const run = await readWith({
       sim,
-      config: { api_key: KEY_ENTERPRISE, start_date: START, pr_metrics_granularity: 'user_day' },
-      streams: ALL_INCREMENTAL,
+      config: { api_key: KEY_ENTERPRISE, start_date: START },
+      streams: { ...ALL_INCREMENTAL, pr_metrics_by_member: 'incremental' },
       overrides: { retryPolicy: FAST_RETRY },
     });
     expect(run.code, run.stdout.slice(-1_500)).toBe(0);
-    const truth = sim.groundTruth({ key: KEY_ENTERPRISE, startDate: START, endDate: FIXED_TODAY, granularity: 'user_day' });
-    for (const stream of ['members', 'daily_consumption', 'pr_metrics'] as const) {
+    const truth = sim.groundTruth({ key: KEY_ENTERPRISE, startDate: START, endDate: FIXED_TODAY });
+    for (const stream of ['members', 'daily_consumption', 'pr_metrics', 'pr_metrics_by_member'] as const) {
       expectRecordsToEqualTruth(stream, recordsOf(run, stream), truth[stream]);
     }
     const prefix = '/v3/enterprise/consumption/daily/users/';
@@ -155,7 +155,7 @@ describe('ids that look like paths', () => {
       const requests = sim.requests.filter((r) => r.rawUrl.split('?')[0] === raw);
       expect(requests.length, `consumption of ${JSON.stringify(userId)} asked as ${raw}`).toBeGreaterThan(0);
       for (const request of requests) expect(request.pathSegments.at(-1)).toBe(userId);
-      // user_day PR metrics carry the id as a query value, decoded back exactly
+      // pr_metrics_by_member carries the id as a query value, decoded back exactly
       expect(sim.requests.some((r) => r.path === '/v3/enterprise/metrics/prs' && r.query.user_ids?.[0] === userId)).toBe(true);
       expect(recordsOf(run, 'daily_consumption').some((r) => r.user_id === userId)).toBe(true);
     }

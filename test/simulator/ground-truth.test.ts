@@ -85,32 +85,34 @@ async function readThroughApi(simulator: Simulator, query: Required<GroundTruthQ
         acus: row.acus,
         acus_by_product: row.acus_by_product,
         org_id: orgId,
+        is_partial_day: dayOfSeconds(row.date) === simulator.data.today(),
       });
     }
   }
 
   const prMetrics: PrMetricsRecord[] = [];
+  const prMetricsByMember: PrMetricsRecord[] = [];
   for (let day = startDay; day <= endDay; day++) {
     const dayWindow = `time_after=${dayStartSeconds(day)}&time_before=${dayStartSeconds(day + 1)}`;
-    const targets = query.granularity === 'day' ? [null] : members.map((member) => member.user_id);
-    for (const userId of targets) {
+    for (const userId of [null, ...members.map((member) => member.user_id)]) {
       const filter = userId === null ? '' : `&user_ids=${enc(userId)}`;
       const body = await json(simulator, `${base}/metrics/prs?${dayWindow}${filter}`, query.key);
       const record: Record<string, unknown> = { date: formatDay(day), user_id: userId, org_id: orgId };
       for (const name of COUNTS) record[name] = body[name] ?? null;
-      prMetrics.push(record as unknown as PrMetricsRecord);
+      record.is_partial_day = day === simulator.data.today();
+      (userId === null ? prMetrics : prMetricsByMember).push(record as unknown as PrMetricsRecord);
     }
   }
-  return { members, daily_consumption: dailyConsumption, pr_metrics: prMetrics };
+  return { members, daily_consumption: dailyConsumption, pr_metrics: prMetrics, pr_metrics_by_member: prMetricsByMember };
 }
 
 function complete(query: GroundTruthQuery): Required<GroundTruthQuery> {
-  return { key: KEY_ENTERPRISE, includeIdpUsers: true, granularity: 'day', ...query };
+  return { key: KEY_ENTERPRISE, includeIdpUsers: true, ...query };
 }
 
 const schemaAjv = newAjv();
 const validators = Object.fromEntries(
-  ['members', 'daily_consumption', 'pr_metrics'].map((stream) => [
+  ['members', 'daily_consumption', 'pr_metrics', 'pr_metrics_by_member'].map((stream) => [
     stream,
     schemaAjv.compile(JSON.parse(readFileSync(new URL(`../../schemas/${stream}.json`, import.meta.url), 'utf8')) as object),
   ]),
@@ -122,8 +124,8 @@ describe('ground truth', () => {
 
   it.each([
     ['enterprise, idp, day', { key: KEY_ENTERPRISE, startDate, endDate }],
-    ['enterprise, direct only, user_day', { key: KEY_ENTERPRISE, startDate: formatDay(TODAY - 2), endDate, includeIdpUsers: false, granularity: 'user_day' as const }],
-    ['organization alpha, idp, user_day', { key: KEY_ORG, startDate: formatDay(TODAY - 3), endDate, granularity: 'user_day' as const }],
+    ['enterprise, direct only, user_day', { key: KEY_ENTERPRISE, startDate: formatDay(TODAY - 2), endDate, includeIdpUsers: false}],
+    ['organization alpha, idp, user_day', { key: KEY_ORG, startDate: formatDay(TODAY - 3), endDate}],
     ['organization beta, direct only, day', { key: KEY_ORG_BETA, startDate, endDate, includeIdpUsers: false }],
     ['organization empty', { key: KEY_ORG_EMPTY, startDate, endDate }],
   ])('matches the API: %s', async (_label, query: GroundTruthQuery) => {
@@ -167,9 +169,9 @@ describe('ground truth', () => {
       startSimulator({ now: fixedClock, prTakenOverFields: false, logRequests: false }),
     ]);
     try {
-      const query = { startDate, endDate, granularity: 'user_day' as const };
+      const query = { startDate, endDate };
       const truth = a.groundTruth(query);
-      for (const record of truth.pr_metrics) for (const name of TAKEN_OVER) expect(record[name as keyof PrMetricsRecord]).toBeNull();
+      for (const record of [...truth.pr_metrics, ...truth.pr_metrics_by_member]) for (const name of TAKEN_OVER) expect(record[name as keyof PrMetricsRecord]).toBeNull();
       expect(JSON.stringify(b.groundTruth(query))).toBe(JSON.stringify(truth));
       const page = await get(a, '/v3/enterprise/members/users?first=17');
       expect((await get(b, '/v3/enterprise/members/users?first=17')).text).toBe(page.text);

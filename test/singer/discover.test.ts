@@ -79,7 +79,7 @@ describe('tap-devin --discover', () => {
       const properties = Object.keys(stream.schema.properties as Json);
       const fieldCrumbs = e.metadata.filter((m) => m.breadcrumb.length > 0);
       expect(fieldCrumbs.map((m) => m.breadcrumb)).toEqual(properties.map((p) => ['properties', p]));
-      const automatic = new Set([...(e.key_properties as string[]), ...(stream.cursorField ? [stream.cursorField] : [])]);
+      const automatic = new Set([...(e.key_properties as string[]), ...(stream.cursor ? [stream.cursor.field] : [])]);
       for (const property of properties) {
         expect(md(e, ['properties', property]), `${stream.name}.${property}`).toEqual({
           inclusion: automatic.has(property) ? 'automatic' : 'available',
