@@ -175,7 +175,9 @@ async function runCommand(
   const rawCatalog = await readJsonFile(args.catalog as string, 'catalog');
   const streams = withFile(args.catalog as string, () => parseConfiguredCatalog(rawCatalog), 'catalog');
   const rawState = args.state === undefined ? undefined : await readJsonFile(args.state, 'state');
-  const state = withFile(args.state ?? '', () => parseAirbyteState(rawState), 'state');
+  const stateWarnings: string[] = [];
+  const state = withFile(args.state ?? '', () => parseAirbyteState(rawState, stateWarnings), 'state');
+  for (const warning of stateWarnings) writer.log('WARN', warning);
 
   const output = writer.readOutput();
   const client = createClient(config, io, { log: (level, message) => output.log(level, message), signal });

@@ -192,7 +192,7 @@ async function runTapCommand(
   if (!merged) throw new TapInputError('no config: pass --config FILE (repeatable) or --config ENV');
   const config = resolveMerged(merged, io, redactor);
   const catalogPlans = args.catalog === undefined ? undefined : await readCatalog(args.catalog, log);
-  const input = args.state === undefined ? { streams: new Map(), document: {} } : await readState(args.state);
+  const input = args.state === undefined ? { streams: new Map(), document: {} } : await readState(args.state, log);
   if (catalogPlans?.length === 0) {
     log.warning('the catalog selects no stream: nothing to sync');
     return EXIT_OK;
@@ -289,6 +289,8 @@ async function tapDiscoveryScope(merged: MergedConfig | undefined, io: CliIo, re
     config = loadConfig(merged.raw, io, redactor);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
+    // The scope decides which streams exist: a wrong one cannot be listed around.
+    if (error.key === 'scope') throw new TapInputError(`${originOf(merged, error.key)}: ${error.message}`);
     log.warning(`the config is not ready for a sync: ${originOf(merged, error.key)}: ${error.message}; listing the streams of both scopes`);
     return undefined;
   }
@@ -305,10 +307,13 @@ async function readCatalog(path: string, log: SingerLog): Promise<SingerStreamPl
   }
 }
 
-async function readState(path: string): Promise<SingerInputState> {
+async function readState(path: string, log: SingerLog): Promise<SingerInputState> {
   const raw = await readJsonFile(path, 'state');
   try {
-    return parseSingerState(raw);
+    const warnings: string[] = [];
+    const state = parseSingerState(raw, warnings);
+    for (const warning of warnings) log.warning(warning);
+    return state;
   } catch (error) {
     if (error instanceof StateError) throw new TapInputError(`state file ${path}: ${error.message}`);
     throw error;

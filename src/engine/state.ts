@@ -48,8 +48,12 @@ export function cursorFits(stream: Pick<StreamDeclaration, 'cursor'>, value: unk
     : parseTimestamp(value) !== undefined;
 }
 
-/** Validates one stream's state blob. Unknown keys are ignored (older or newer versions of us). */
-export function parseStreamState(stream: Pick<StreamDeclaration, 'name' | 'cursor'>, raw: unknown): StreamState {
+/**
+ * Validates one stream's state blob. Unknown keys are ignored (older or newer versions of us). A
+ * state that cannot apply to the stream any more is dropped with a warning (the stream then reads
+ * from start_date).
+ */
+export function parseStreamState(stream: Pick<StreamDeclaration, 'name' | 'cursor'>, raw: unknown, warnings: string[] = []): StreamState {
   if (raw === null || raw === undefined) return {};
   if (!isRecord(raw)) throw new StateError(`the state of stream ${stream.name} must be an object`);
   const state: StreamState = {};
@@ -63,9 +67,10 @@ export function parseStreamState(stream: Pick<StreamDeclaration, 'name' | 'curso
   }
   if (raw.granularity === 'user_day') {
     // Written by version 1 for per-member rows: that cursor says nothing about the per-day rows.
-    throw new StateError(
-      `the state of stream ${stream.name} was written for per-member rows (pr_metrics_granularity user_day); select pr_metrics_by_member for those`,
+    warnings.push(
+      `${stream.name}: the saved state is for granularity user_day (per-member rows, now the pr_metrics_by_member stream); reading from start_date`,
     );
+    return {};
   }
   if (raw.progress !== undefined && raw.progress !== null) {
     const progress = raw.progress;

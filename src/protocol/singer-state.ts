@@ -22,20 +22,20 @@ export interface SingerInputState {
   document: Record<string, unknown>;
 }
 
-export function parseSingerState(raw: unknown): SingerInputState {
+export function parseSingerState(raw: unknown, warnings: string[] = []): SingerInputState {
   if (raw === null || raw === undefined) return { streams: new Map(), document: {} };
-  if (isRecord(raw) && raw.type === 'STATE' && isRecord(raw.value)) return parseSingerState(raw.value);
-  if (isRecord(raw) && 'bookmarks' in raw) return parseBookmarks(raw);
+  if (isRecord(raw) && raw.type === 'STATE' && isRecord(raw.value)) return parseSingerState(raw.value, warnings);
+  if (isRecord(raw) && 'bookmarks' in raw) return parseBookmarks(raw, warnings);
   if (Array.isArray(raw) || isRecord(raw)) {
     // Not Singer-shaped: an Airbyte state from the same connector. Its per-stream states carry over.
-    const streams = parseAirbyteState(raw);
+    const streams = parseAirbyteState(raw, warnings);
     const bookmarks = Object.fromEntries([...streams].map(([name, state]) => [name, toBookmark(name, state)]));
     return { streams, document: { bookmarks } };
   }
   throw new StateError('must be a Singer state object: {"bookmarks": {...}}');
 }
 
-function parseBookmarks(raw: Record<string, unknown>): SingerInputState {
+function parseBookmarks(raw: Record<string, unknown>, warnings: string[]): SingerInputState {
   const bookmarks = raw.bookmarks ?? {};
   if (!isRecord(bookmarks)) throw new StateError('bookmarks must be an object of stream name → bookmark');
   const streams = new Map<string, StreamState>();
@@ -54,7 +54,7 @@ function parseBookmarks(raw: Record<string, unknown>): SingerInputState {
     }
     const { replication_key_value: value, replication_key: _key, ...rest } = bookmark;
     if (cursorField) delete rest[cursorField];
-    streams.set(name, parseStreamState(stream, cursorField ? { ...rest, [cursorField]: value } : rest));
+    streams.set(name, parseStreamState(stream, cursorField ? { ...rest, [cursorField]: value } : rest, warnings));
   }
   return { streams, document: { ...raw, bookmarks: { ...bookmarks } } };
 }

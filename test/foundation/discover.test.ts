@@ -1,8 +1,9 @@
 /**
- * discover (SPEC §5): exactly one CATALOG with the three streams, their sync modes, source-defined
- * cursor and primary keys (pr_metrics' key follows pr_metrics_granularity), is_resumable; every key and
- * cursor path exists in the schema and no key field is an object or array. The ready-to-use configured
- * catalogs in catalog/*.json match discover and are accepted by `read` against the simulator.
+ * discover (SPEC §4, §5): exactly one CATALOG with the streams of the resolved scope (offline for an
+ * explicit scope, one GET /v3/self for `auto`), their sync modes, source-defined cursor and primary
+ * keys (never depending on the config), is_resumable; every key and cursor path exists in the schema
+ * and no key field is an object or array. The ready-to-use configured catalogs in catalog/*.json match
+ * discover and are accepted by `read` against the simulator.
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
@@ -14,13 +15,14 @@ import { tempDir } from '../helpers/files.js';
 import { assertRecordMatchesSchema } from '../helpers/protocol.js';
 import { FIXED_NOW, statusesOf } from '../helpers/read.js';
 import { checkAirbyteSchemaRules } from './airbyte-schema-rules.js';
+import { streamsOfScope } from '../../src/streams/index.js';
 import { messagesOf, onlyMessage, type Json } from './support.js';
 
 const dir = tempDir();
 const clock = { now: () => FIXED_NOW };
 
 async function discover(config: Json): Promise<Json[]> {
-  const run = await runAirbyte(['discover', '--config', dir.json(`discover-${Object.values(config).join('-')}.json`, config)], clock);
+  const run = await runAirbyte(['discover', '--config', dir.json(`discover-${Object.values(config).join("-").replace(/[^a-z0-9_-]/gi, "_")}.json`, config)], clock);
   expect(run.code).toBe(0);
   const catalog = onlyMessage(run, 'CATALOG').catalog as Json;
   return catalog.streams as Json[];
@@ -45,7 +47,16 @@ const EXPECTED = {
     source_defined_primary_key: [['date']],
     is_resumable: true,
   },
+  pr_metrics_by_member: {
+    supported_sync_modes: ['full_refresh', 'incremental'],
+    source_defined_cursor: true,
+    default_cursor_field: ['date'],
+    source_defined_primary_key: [['date'], ['user_id']],
+    is_resumable: true,
+  },
 };
+const ENTERPRISE_STREAMS = streamsOfScope('enterprise').map((stream) => stream.name);
+const ORGANIZATION_STREAMS = streamsOfScope('organization').map((stream) => stream.name);
 
 function propertyAt(schema: Json, path: string[]): Json | undefined {
   let node: Json | undefined = schema;
@@ -54,30 +65,50 @@ function propertyAt(schema: Json, path: string[]): Json | undefined {
 }
 
 describe('discover', () => {
-  it('emits exactly one CATALOG with the three streams as SPEC §5 says', async () => {
-    const streams = await discover({ api_key: 'cog_discover_key' });
-    expect(streams.map((s) => s.name)).toEqual(['members', 'daily_consumption', 'pr_metrics']);
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator({ members: 3, days: 3, now: () => FIXED_NOW });
+  });
+  afterAll(() => sim.close());
+
+  it('emits exactly one CATALOG with the streams of the scope, as SPEC §5 says', async () => {
+    const streams = await discover({ api_key: 'cog_discover_key', scope: 'enterprise' });
+    expect(streams.map((s) => s.name)).toEqual(ENTERPRISE_STREAMS);
+    expect(ENTERPRISE_STREAMS.slice(0, 4)).toEqual(['members', 'daily_consumption', 'pr_metrics', 'pr_metrics_by_member']);
     for (const stream of streams) {
       const name = stream.name as keyof typeof EXPECTED;
       const { json_schema: schema, name: _name, ...rest } = stream;
-      expect(rest, name).toEqual(EXPECTED[name]);
+      if (EXPECTED[name]) expect(rest, name).toEqual(EXPECTED[name]);
       expect(schema, `${name}: the schema is schemas/${name}.json`).toEqual(schemaFile(name));
     }
+    const organization = await discover({ api_key: 'cog_discover_key', scope: 'organization' });
+    expect(organization.map((s) => s.name)).toEqual(ORGANIZATION_STREAMS);
   });
 
-  it("pr_metrics' primary key follows pr_metrics_granularity", async () => {
-    const day = await discover({ api_key: 'cog_discover_key', pr_metrics_granularity: 'day' });
-    const userDay = await discover({ api_key: 'cog_discover_key', pr_metrics_granularity: 'user_day' });
+  it('with scope auto asks GET /v3/self once and lists the streams of the key\'s scope; an explicit scope asks nothing', async () => {
+    for (const [key, names] of [[KEY_ENTERPRISE, ENTERPRISE_STREAMS], [KEY_ORG, ORGANIZATION_STREAMS]] as const) {
+      sim.clearRequests();
+      const streams = await discover({ api_key: key, api_url: sim.url });
+      expect(streams.map((s) => s.name)).toEqual(names);
+      expect(sim.requests.map((r) => r.path)).toEqual(['/v3/self']);
+    }
+    sim.clearRequests();
+    await discover({ api_key: KEY_ENTERPRISE, api_url: sim.url, scope: 'enterprise' });
+    expect(sim.requests).toEqual([]);
+  });
+
+  it('primary keys never depend on the config: pr_metrics is keyed by day, pr_metrics_by_member by day and member', async () => {
     const keyOf = (streams: Json[], name: string): unknown => streams.find((s) => s.name === name)?.source_defined_primary_key;
-    expect(keyOf(day, 'pr_metrics')).toEqual([['date']]);
-    expect(keyOf(userDay, 'pr_metrics')).toEqual([['date'], ['user_id']]);
-    // the other streams do not change
-    for (const name of ['members', 'daily_consumption']) expect(keyOf(userDay, name)).toEqual(keyOf(day, name));
+    const plain = await discover({ api_key: 'cog_discover_key', scope: 'enterprise' });
+    const retired = await discover({ api_key: 'cog_discover_key', scope: 'enterprise', pr_metrics_granularity: 'user_day' });
+    expect(keyOf(plain, 'pr_metrics')).toEqual([['date']]);
+    expect(keyOf(plain, 'pr_metrics_by_member')).toEqual([['date'], ['user_id']]);
+    expect(retired).toEqual(plain);
   });
 
   it('every key and cursor path exists in the schema; key fields are scalars; schemas pass the acceptance rules', async () => {
-    for (const granularity of ['day', 'user_day']) {
-      for (const stream of await discover({ api_key: 'cog_discover_key', pr_metrics_granularity: granularity })) {
+    for (const scope of ['enterprise', 'organization']) {
+      for (const stream of await discover({ api_key: 'cog_discover_key', scope })) {
         const schema = stream.json_schema as Json;
         const paths = [...(stream.source_defined_primary_key as string[][]), ...(stream.default_cursor_field ? [stream.default_cursor_field as string[]] : [])];
         for (const path of paths) {
@@ -102,14 +133,16 @@ describe('catalog/*.json', () => {
   const load = (name: string): Json => JSON.parse(readFileSync(`${REPO_ROOT}catalog/${name}.json`, 'utf8')) as Json;
 
   it.each([
-    ['full_refresh', { members: 'full_refresh', daily_consumption: 'full_refresh', pr_metrics: 'full_refresh' }],
-    ['incremental', { members: 'full_refresh', daily_consumption: 'incremental', pr_metrics: 'incremental' }],
+    ['full_refresh', { members: 'full_refresh', daily_consumption: 'full_refresh', pr_metrics: 'full_refresh', pr_metrics_by_member: 'full_refresh' }],
+    ['incremental', { members: 'full_refresh', daily_consumption: 'incremental', pr_metrics: 'incremental', pr_metrics_by_member: 'incremental' }],
   ])('%s.json is a ConfiguredAirbyteCatalog of what discover says, with the real schemas', async (name, modes) => {
     const catalog = load(name);
     expect(validateConfigured(catalog), JSON.stringify(validateConfigured.errors)).toBe(true);
-    const discovered = await discover({ api_key: 'cog_discover_key' });
+    // Streams both scopes offer, so the catalogs work with either key (npm run gen writes them).
+    const discovered = (await discover({ api_key: 'cog_discover_key', scope: 'enterprise' })).filter((s) =>
+      ORGANIZATION_STREAMS.includes(s.name as string),
+    );
     const configured = catalog.streams as Json[];
-    // if a schema changed, regenerate these files from `source-devin discover` (the default config)
     expect(configured.map((c) => c.stream)).toEqual(discovered);
     for (const entry of configured) {
       const stream = entry.stream as Json;
@@ -140,7 +173,7 @@ describe('catalog/*.json', () => {
       const config = dir.json(`read-${name}.json`, { api_key: apiKey, api_url: sim.url, start_date: '2026-03-01' });
       const run = await runAirbyte(['read', '--config', config, '--catalog', `${REPO_ROOT}catalog/${name}.json`], clock);
       expect(run.code, run.stdout.slice(-2000)).toBe(0);
-      for (const stream of ['members', 'daily_consumption', 'pr_metrics']) {
+      for (const stream of ORGANIZATION_STREAMS) {
         const records = messagesOf(run, 'RECORD').filter((m) => (m.record as Json).stream === stream);
         expect(records.length, stream).toBeGreaterThan(0);
         for (const record of records) assertRecordMatchesSchema(stream, (record.record as Json).data);

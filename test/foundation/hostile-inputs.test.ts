@@ -13,6 +13,7 @@ import { runAirbyte } from '../helpers/cli.js';
 import { configuredCatalog, tempDir } from '../helpers/files.js';
 import { FIXED_NOW } from '../helpers/read.js';
 import { configErrorTrace, messagesOf, type Json } from './support.js';
+import { STREAM_NAMES } from '../../src/streams/index.js';
 
 const dir = tempDir();
 const SECRET = 'cog_hostile_secret_0042';
@@ -98,7 +99,7 @@ const CASES: HostileCase[] = [
   { name: 'catalog with no streams', role: 'catalog', file: json({ streams: [] }), expected: ': lists no streams: select at least one' },
   { name: 'catalog entry without a name', role: 'catalog', file: catalogOf({ stream: {}, sync_mode: 'full_refresh' }), expected: ': streams[0] must have stream.name' },
   { name: 'catalog entry a string', role: 'catalog', file: json({ streams: ['members'] }), expected: ': streams[0] must have stream.name' },
-  { name: 'catalog unknown stream', role: 'catalog', file: catalogOf(entry('members', 'full_refresh'), entry('sessions', 'full_refresh')), expected: ': streams[1]: unknown stream "sessions" (this source has members, daily_consumption, pr_metrics)' },
+  { name: 'catalog unknown stream', role: 'catalog', file: catalogOf(entry('members', 'full_refresh'), entry('sessions', 'full_refresh')), expected: `: streams[1]: unknown stream "sessions" (this source has ${STREAM_NAMES.join(', ')})` },
   { name: 'catalog members incremental', role: 'catalog', file: catalogOf(entry('members', 'incremental')), expected: ': streams[0]: stream "members" does not support sync_mode incremental (it supports full_refresh)' },
   { name: 'catalog sync_mode INVALID', role: 'catalog', file: catalogOf(entry('pr_metrics', 'INVALID')), expected: ': streams[0]: sync_mode "INVALID" is not full_refresh or incremental' },
   { name: 'catalog sync_mode a number', role: 'catalog', file: catalogOf(entry('pr_metrics', 1)), expected: ': streams[0]: sync_mode 1 is not full_refresh or incremental' },
@@ -116,7 +117,7 @@ const CASES: HostileCase[] = [
   { name: 'state with an impossible date', role: 'state', file: json([streamState('pr_metrics', { date: '2026-02-30' })]), expected: ': the state of stream pr_metrics has date "2026-02-30", not a YYYY-MM-DD billing day' },
   { name: 'state with a numeric date', role: 'state', file: json([streamState('daily_consumption', { date: 1764921600 })]), expected: ': the state of stream daily_consumption has date 1764921600, not a YYYY-MM-DD billing day' },
   { name: 'state stream_state a string', role: 'state', file: json([streamState('pr_metrics', '2026-03-01')]), expected: ': the state of stream pr_metrics must be an object' },
-  { name: 'state with broken progress', role: 'state', file: json([streamState('daily_consumption', { date: '2026-03-01', progress: { to: 'soon' } })]), expected: ': the state of stream daily_consumption has a progress entry that is not {to: YYYY-MM-DD, done_through: user_id}' },
+  { name: 'state with broken progress', role: 'state', file: json([streamState('daily_consumption', { date: '2026-03-01', progress: { to: 'soon' } })]), expected: ': the state of stream daily_consumption has a progress entry that is not {to: YYYY-MM-DD, done_through: id}' },
   { name: 'GLOBAL state without stream_states', role: 'state', file: json([{ type: 'GLOBAL', global: { shared_state: {} } }]), expected: ': entry 0 is GLOBAL state without global.stream_states' },
   { name: 'GLOBAL state with a bad date', role: 'state', file: json([{ type: 'GLOBAL', global: { stream_states: [{ stream_descriptor: { name: 'pr_metrics' }, stream_state: { date: 'yesterday' } }] } }]), expected: ': the state of stream pr_metrics has date "yesterday", not a YYYY-MM-DD billing day' },
   { name: 'LEGACY state without data', role: 'state', file: json([{ type: 'LEGACY' }]), expected: ': entry 0 is LEGACY state without a data object' },

@@ -54,7 +54,6 @@ describe('README config section', () => {
       end_date: { type: '`YYYY-MM-DD`', def: 'today' },
       lookback_days: { type: 'integer 0–366', def: '`7`' },
       scope: { type: '`auto` \\| `enterprise` \\| `organization`', def: '`auto`' },
-      pr_metrics_granularity: { type: '`day` \\| `user_day`', def: '`day`' },
       include_idp_users: { type: 'boolean', def: '`true`' },
       api_url: { type: 'URL', def: '`https://api.devin.ai`' },
       max_concurrency: { type: 'integer 1–64', def: '8' },

@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { connectorSpecification } from '../../src/config/spec.js';
+import { streamsOfScope } from '../../src/streams/index.js';
 import {
   envOf,
   instructionsOf,
@@ -242,6 +243,6 @@ describe('the runtime stage layout', () => {
     for (const stream of catalog.catalog.streams) {
       expect(stream.json_schema).toEqual(JSON.parse(readFileSync(join(ROOT, 'schemas', `${stream.name}.json`), 'utf8')));
     }
-    expect(catalog.catalog.streams.map((stream) => stream.name).sort()).toEqual(['daily_consumption', 'members', 'pr_metrics']);
+    expect(catalog.catalog.streams.map((stream) => stream.name).sort()).toEqual(streamsOfScope('enterprise').map((stream) => stream.name).sort());
   });
 });

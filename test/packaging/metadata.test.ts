@@ -10,7 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { DEFAULT_API_URL } from '../../src/config/schema.js';
 import { configJsonSchema, DOCUMENTATION_URL } from '../../src/config/spec.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/devin/retry.js';
-import { STREAM_NAMES, defaultStreams } from '../../src/streams/index.js';
+import { defaultStreams } from '../../src/streams/index.js';
 
 /** The streams read when nothing is selected (the default streams, the same in both scopes). */
 const DEFAULT_NAMES = defaultStreams(undefined).map((stream) => stream.name);

@@ -88,7 +88,7 @@ describe('pr_metrics_by_member', () => {
       expect(request.query.user_ids).toHaveLength(1);
       expect(Number(request.query.time_before?.[0]) - Number(request.query.time_after?.[0])).toBe(86_400);
     }
-    expect(statesOf(run, 'pr_metrics').at(-1)?.stream).toMatchObject({ stream_state: { granularity: 'user_day' } });
+    expect(statesOf(run, 'pr_metrics_by_member').at(-1)?.stream).toMatchObject({ stream_state: { date: '2026-03-09' } });
   });
 });
 

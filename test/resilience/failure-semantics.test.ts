@@ -177,16 +177,13 @@ describe('unexpected exceptions', () => {
     }
   });
 
-  it('a dispatcher that throws on everything: every stream gets its system_error trace, exit 1', async () => {
+  it('a dispatcher that throws on everything: no stream can start, one system_error trace, every stream INCOMPLETE, exit 1', async () => {
     const dispatcher = brokenFor(/./);
     try {
       const run = await readUnder([], {}, { dispatcher });
       expect(run.code).toBe(1);
-      expect(traceErrors(run).map((e) => [e.stream, e.failure_type])).toEqual([
-        ['members', 'system_error'],
-        ['daily_consumption', 'system_error'],
-        ['pr_metrics', 'system_error'],
-      ]);
+      // GET /v3/self fails first, and no stream can survive that: one TRACE, not one per stream (SPEC §8).
+      expect(traceErrors(run).map((e) => [e.stream, e.failure_type])).toEqual([[undefined, 'system_error']]);
       for (const stream of ['members', 'daily_consumption', 'pr_metrics']) expect(statusesOf(run, stream).at(-1)).toBe('INCOMPLETE');
       expect(run.messages.filter((m) => m.type === 'RECORD')).toEqual([]);
     } finally {

@@ -97,8 +97,9 @@ describe('consumption rows with the wrong types', () => {
         acus: 10.5,
         acus_by_product: { devin: 10, cascade: 0.5, terminal: null, review: null },
         org_id: null,
+        is_partial_day: false,
       },
-      { user_id: 'email|drift', email: 'drift@example.com', date: '2025-12-06', acus: null, acus_by_product: null, org_id: null },
+      { user_id: 'email|drift', email: 'drift@example.com', date: '2025-12-06', acus: null, acus_by_product: null, org_id: null, is_partial_day: false },
     ]);
     expect(records[0]?.changes).toBeUndefined();
     expect(records[1]?.changes).toEqual([NULLED('acus_by_product'), NULLED('acus')]);
@@ -139,6 +140,7 @@ describe('PR metrics with the wrong types', () => {
       prs_taken_over_opened_count: null,
       prs_taken_over_merged_count: null,
       prs_taken_over_closed_count: null,
+      is_partial_day: false,
     });
     expect(record.changes).toEqual([NULLED('prs_merged_count'), NULLED('prs_closed_count')]);
     assertRecordMatchesSchema('pr_metrics', record.data);

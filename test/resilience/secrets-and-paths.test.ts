@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEY_ENTERPRISE, startSimulator, type FaultRule, type Simulator } from '../../src/simulator/index.js';
 import { FAST_RETRY, spawnCli, type CliRun } from '../helpers/cli.js';
 import { ALL_INCREMENTAL, configuredCatalog, scratchDir } from '../helpers/files.js';
-import { FIXED_NOW, FIXED_TODAY, expectRecordsToEqualTruth, readWith, recordsOf } from '../helpers/read.js';
+import { FIXED_NOW, FIXED_TODAY, expectRecordsToEqualTruth, readWith, recordsOf, statusesOf } from '../helpers/read.js';
 import { PATIENT_FAST_RETRY, traceErrors } from './support.js';
 
 const START = '2026-03-05';
@@ -61,10 +61,11 @@ describe('the API key in echoed error bodies', () => {
     expectKeyAbsent(run, KEY_ENTERPRISE);
   });
 
-  it('a 401 echoing the key on GET /v3/self: every stream fails cleanly, key masked', async () => {
+  it('a 401 echoing the key on GET /v3/self: one trace for the whole read, every stream INCOMPLETE, key masked', async () => {
     const run = await readUnder([{ kind: 'echo-key', status: 401, path: '/v3/self' }]);
     expect(run.code).toBe(1);
-    expect(traceErrors(run).map((e) => e.stream)).toEqual(['members', 'daily_consumption', 'pr_metrics']);
+    expect(traceErrors(run).map((e) => e.stream)).toEqual([undefined]);
+    for (const stream of ['members', 'daily_consumption', 'pr_metrics']) expect(statusesOf(run, stream).at(-1)).toBe('INCOMPLETE');
     expectKeyAbsent(run, KEY_ENTERPRISE);
   });
 
@@ -182,11 +183,7 @@ describe('ids that look like paths', () => {
         overrides: { retryPolicy: FAST_RETRY },
       });
       expect(run.code).toBe(1);
-      expect(traceErrors(run).map((e) => [e.stream, e.failure_type])).toEqual([
-        ['members', 'config_error'],
-        ['daily_consumption', 'config_error'],
-        ['pr_metrics', 'config_error'],
-      ]);
+      expect(traceErrors(run).map((e) => [e.stream, e.failure_type])).toEqual([[undefined, 'config_error']]);
       expect(orgSim.requests.map((r) => r.path)).toEqual(['/v3/self']);
     } finally {
       await orgSim.close();

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configJsonSchema } from '../../src/config/spec.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { STREAM_NAMES, defaultStreams } from '../../src/streams/index.js';
+import { defaultStreams } from '../../src/streams/index.js';
 
 /** The streams read when nothing is selected (the default streams, the same in both scopes). */
 const DEFAULT_NAMES = defaultStreams(undefined).map((stream) => stream.name);

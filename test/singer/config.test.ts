@@ -36,13 +36,13 @@ function firstDate(records: Json[]): string {
 
 describe('repeated --config', () => {
   it('later files override earlier ones, key by key', async () => {
-    const a = file({ ...base(), start_date: '2026-02-27', pr_metrics_granularity: 'user_day' });
+    const a = file({ ...base(), start_date: '2026-02-27', end_date: '2026-03-09' });
     const b = file({ start_date: '2026-03-08' });
     const run = await tap(['--config', a, '--config', b]);
     expect(run.code, run.stderr).toBe(0);
     expect(firstDate(recordsOf(run, 'pr_metrics'))).toBe('2026-03-08');
-    // user_day survived from the first file: pr_metrics rows carry a user_id.
-    expect(recordsOf(run, 'pr_metrics').every((r) => typeof r.user_id === 'string')).toBe(true);
+    // end_date survived from the first file: nothing after 2026-03-09.
+    expect(recordsOf(run, 'pr_metrics').map((r) => String(r.date)).sort().at(-1)).toBe('2026-03-09');
 
     const reversed = await tap(['--config', b, '--config', a]);
     expect(firstDate(recordsOf(reversed, 'pr_metrics'))).toBe('2026-02-27');

@@ -48,16 +48,15 @@ describe('a failing stream', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('a key the API rejects fails every stream, never prints the key, exit 1', async () => {
+  it('a key the API rejects stops the sync before any stream (one CRITICAL line), never prints the key, exit 1', async () => {
     const secret = 'cog_not_a_real_key_0123456789';
     const { config } = configFile(sim, { api_key: secret });
     const run = await tap(['--config', config]);
     expect(run.code).toBe(1);
-    expect(linesAt(run.stderr, 'ERROR')).toHaveLength(3);
-    expect(linesAt(run.stderr, 'CRITICAL')[0]).toContain('members, daily_consumption, pr_metrics failed');
-    expect(run.messages.filter((m) => m.type === 'RECORD' || m.type === 'STATE')).toEqual([]);
-    // SCHEMA still announced every table before the failure.
-    expect(schemasOf(run)).toHaveLength(3);
+    expect(linesAt(run.stderr, 'ERROR')).toHaveLength(0);
+    expect(linesAt(run.stderr, 'CRITICAL')).toEqual([expect.stringContaining('rejected the API key (401 on GET /v3/self)')]);
+    // The scope decides the streams: nothing is announced or read before it is known.
+    expect(run.messages).toEqual([]);
   });
 
   it('an API that echoes the key in its error body: the key is redacted everywhere', async () => {

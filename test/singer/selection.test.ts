@@ -106,10 +106,10 @@ describe('field selection', () => {
     const records = recordsOf(run, 'daily_consumption');
     expect(records.length).toBeGreaterThan(0);
     for (const record of records) {
-      expect(Object.keys(record).sort()).toEqual(['acus', 'date', 'org_id', 'user_id']);
+      expect(Object.keys(record).sort()).toEqual(['acus', 'date', 'is_partial_day', 'org_id', 'user_id']);
     }
     const schema = schemasOf(run, 'daily_consumption')[0]?.schema as Json;
-    expect(Object.keys(schema.properties as Json).sort()).toEqual(['acus', 'date', 'org_id', 'user_id']);
+    expect(Object.keys(schema.properties as Json).sort()).toEqual(['acus', 'date', 'is_partial_day', 'org_id', 'user_id']);
     expect(schema.required).toEqual(['user_id', 'date']);
   });
 

@@ -89,7 +89,7 @@ describe('STATE messages', () => {
     // In-slice progress rides in the bookmark, beside the cursor.
     const progress = states.map((s) => bookmarkOf(s, 'daily_consumption')?.progress).find(Boolean) as Json | undefined;
     expect(progress).toMatchObject({ to: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), done_through: expect.any(String) });
-    expect(bookmarkOf(lastState(run), 'pr_metrics')).toEqual({ replication_key: 'date', replication_key_value: '2026-03-09', granularity: 'day' });
+    expect(bookmarkOf(lastState(run), 'pr_metrics')).toEqual({ replication_key: 'date', replication_key_value: '2026-03-09' });
   });
 });
 
@@ -174,7 +174,7 @@ describe('resuming with --state', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(linesAt(run.stderr, 'WARNING').join('\n')).toContain('granularity user_day');
     expect(recordsOf(run, 'pr_metrics').map((r) => String(r.date)).sort()[0]).toBe(CONFIG.start_date);
-    expect(bookmarkOf(lastState(run), 'pr_metrics')?.granularity).toBe('day');
+    expect(bookmarkOf(lastState(run), 'pr_metrics')).toEqual({ replication_key: 'date', replication_key_value: '2026-03-09' });
   });
 
   it('an empty state file is no state', async () => {
@@ -186,7 +186,7 @@ describe('resuming with --state', () => {
 
 describe('state file errors: one CRITICAL line naming the file and the problem, exit 1', () => {
   it.each([
-    ['a cursor that is not a billing day', { bookmarks: { pr_metrics: { replication_key: 'date', replication_key_value: '03/08/2026' } } }, 'replication_key_value "03/08/2026", not a YYYY-MM-DD billing day'],
+    ['a cursor that is not a billing day', { bookmarks: { pr_metrics: { replication_key: 'date', replication_key_value: '03/08/2026' } } }, 'has date "03/08/2026", not a YYYY-MM-DD billing day'],
     ['another replication key', { bookmarks: { pr_metrics: { replication_key: 'updated_at', replication_key_value: '2026-03-08' } } }, 'replication_key "updated_at"'],
     ['bookmarks that are not an object', { bookmarks: [] }, 'bookmarks must be an object'],
     ['a bookmark that is not an object', { bookmarks: { members: 'x' } }, 'the bookmark of stream members must be an object'],
