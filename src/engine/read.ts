@@ -17,7 +17,7 @@ import { readDaySequence } from './read-day-sequence.js';
 import { readMemberFanout } from './read-member-fanout.js';
 import { readMemberList } from './read-member-list.js';
 import type { StreamState } from './state.js';
-import { StreamRun, type SharedReadSettings } from './stream-run.js';
+import { RecordLimitReached, StreamRun, type SharedReadSettings } from './stream-run.js';
 
 export interface ConfiguredStream {
   stream: StreamDefinition;
@@ -35,6 +35,8 @@ export interface ReadOptions {
   policy?: CheckpointPolicy;
   /** Member or day tasks queued at once per stream; default 2 × max_concurrency. */
   poolSize?: number;
+  /** Most records per stream (tap-devin --test): a stream that reaches it stops reading, complete. */
+  recordLimit?: number;
 }
 
 export interface StreamSummary {
@@ -89,13 +91,14 @@ export async function runRead(options: ReadOptions): Promise<ReadResult> {
         poolSize: options.poolSize ?? config.maxConcurrency * 2,
         now,
         shared,
+        ...(options.recordLimit !== undefined ? { recordLimit: options.recordLimit } : {}),
       });
       let error: ConnectorError | undefined;
       try {
         output.streamStatus(stream.name, 'RUNNING');
         await readStream(run);
       } catch (caught) {
-        error = streamFailure(caught, scope);
+        if (!(caught instanceof RecordLimitReached)) error = streamFailure(caught, scope);
       }
       const summary: StreamSummary = {
         stream: stream.name,
