@@ -3,6 +3,7 @@
  *   --about [--format json|markdown] · --version · --help
  *   --config F [--config G | --config ENV]... --discover
  *   --config F... [--catalog F | --properties F] [--state F]
+ *   --config F... --test[=record|schema|all]
  * stdout carries Singer messages only (or the one document a command exists to print); logs, metrics
  * and errors go to stderr. A fatal error is one CRITICAL line and exit 1; a failed stream is an ERROR
  * line, the other streams finish, then a CRITICAL line and exit 1.
@@ -26,6 +27,8 @@ import { SingerReadOutput, SingerWriter } from '../protocol/singer.js';
 import { VERSION } from '../version.js';
 import { createClient, loadConfig } from './connector.js';
 import { EnvConfigError, loadMergedConfig, type MergedConfig } from './env-config.js';
+import { mergedConfigWarnings, requiredKeyEnvHint } from './merged-config-warnings.js';
+import { parseTestMode, testReadSettings, writeSchemas, type TestMode } from './singer-test-mode.js';
 import { InputFileError, readJsonFile } from './files.js';
 import { runParser } from './run-parser.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo } from './io.js';
@@ -39,6 +42,8 @@ export interface TapArgs {
   state?: string;
   about: boolean;
   format?: AboutFormat;
+  /** `--test[=record|schema|all]` (see singer-test-mode.ts). */
+  test?: TestMode;
 }
 
 type ParseOutcome = { args: TapArgs } | { document: string } | { usageError: string };
@@ -50,7 +55,8 @@ metrics go to stderr. Without --catalog, every stream is synced.
 
   $0 --about [--format json|markdown]
   $0 --config config.json --discover > catalog.json
-  $0 --config config.json [--catalog catalog.json] [--state state.json] | target-jsonl`;
+  $0 --config config.json [--catalog catalog.json] [--state state.json] | target-jsonl
+  $0 --config config.json --test[=record|schema|all]`;
 
 export async function parseTapArgs(argv: readonly string[]): Promise<ParseOutcome> {
   const parser = yargs()
@@ -68,9 +74,16 @@ export async function parseTapArgs(argv: readonly string[]): Promise<ParseOutcom
     .option('state', { type: 'string', requiresArg: true, describe: 'state JSON file: the value of the last STATE message' })
     .option('about', { type: 'boolean', describe: 'print what this tap is, its capabilities and settings' })
     .option('format', { type: 'string', requiresArg: true, describe: 'format of --about: json or markdown (default: text)' })
+    .option('test', {
+      type: 'string',
+      describe: 'test the config: --test[=record] syncs one record per stream, =schema only the SCHEMAs, =all everything',
+    })
     .strict()
+    // Messages in English whatever LANG says: they are quoted in the README and in bug reports.
+    .locale('en')
     .help()
-    .version('version', 'print the version', `${TAP_NAME} ${VERSION}`)
+    .alias('help', 'h')
+    .version('version', 'print the version', VERSION)
     .wrap(100);
   const outcome = await runParser(parser, argv);
   if (outcome.error) return { usageError: usageMessage(outcome.error.message, argv) };
@@ -83,8 +96,13 @@ export async function parseTapArgs(argv: readonly string[]): Promise<ParseOutcom
     if (Array.isArray(parsed[flag])) return { usageError: `--${flag} was given more than once` };
     if (parsed[flag] === '') return { usageError: `--${flag} needs a value` };
   }
-  for (const flag of ['discover', 'about'] as const) {
+  for (const flag of ['discover', 'about', 'test'] as const) {
     if (Array.isArray(parsed[flag])) return { usageError: `--${flag} was given more than once` };
+  }
+  const test = parsed.test === undefined ? undefined : parseTestMode(String(parsed.test));
+  if (typeof test === 'object') return test;
+  if (test !== undefined && (parsed.discover === true || parsed.about === true)) {
+    return { usageError: `--test cannot be combined with --${parsed.about === true ? 'about' : 'discover'}` };
   }
   const config = parsed.config === undefined ? [] : ([] as unknown[]).concat(parsed.config).map(String);
   if (config.some((path) => path === '')) return { usageError: '--config needs a file path (or ENV)' };
@@ -105,6 +123,7 @@ export async function parseTapArgs(argv: readonly string[]): Promise<ParseOutcom
       ...(catalog !== undefined ? { catalog } : {}),
       ...(typeof parsed.state === 'string' ? { state: parsed.state } : {}),
       ...(format !== undefined ? { format: format as AboutFormat } : {}),
+      ...(test !== undefined ? { test } : {}),
     },
   };
 }
@@ -182,6 +201,7 @@ async function runTapCommand(
   const merged =
     args.config.length > 0 ? await loadMergedConfig(args.config, io.env, configJsonSchema(), SECRET_KEYS) : undefined;
   for (const secret of merged?.secrets ?? []) redactor.add(secret);
+  for (const warning of merged ? mergedConfigWarnings(merged, io.env) : []) log.warning(warning);
 
   if (args.discover) {
     lines.writeText(`${JSON.stringify(singerCatalog(discoveryConfig(merged, io, redactor, log)), null, 2)}\n`);
@@ -195,7 +215,11 @@ async function runTapCommand(
     log.warning('the catalog selects no stream: nothing to sync');
     return EXIT_OK;
   }
-  return sync({ config, plans, input, io, lines, log, signal });
+  if (args.test === 'schema') {
+    await writeSchemas(plans, new SingerWriter(lines, io.now));
+    return EXIT_OK;
+  }
+  return sync({ config, plans, input, io, lines, log, signal, ...(args.test ? { test: args.test } : {}) });
 }
 
 interface SyncInputs {
@@ -206,10 +230,13 @@ interface SyncInputs {
   lines: LineWriter;
   log: SingerLog;
   signal: AbortSignal;
+  test?: TestMode;
 }
 
-async function sync({ config, plans, input, io, lines, log, signal }: SyncInputs): Promise<number> {
+async function sync({ config, plans, input, io, lines, log, signal, test }: SyncInputs): Promise<number> {
+  const testing = testReadSettings(test);
   const output = new SingerReadOutput({
+    writeState: testing.writeState,
     writer: new SingerWriter(lines, io.now),
     log,
     plans,
@@ -241,6 +268,7 @@ async function sync({ config, plans, input, io, lines, log, signal }: SyncInputs
       client,
       now: io.now,
       ...(io.checkpointPolicy ? { policy: io.checkpointPolicy } : {}),
+      ...testing.read,
     });
     if (lines.closed) throw new OutputClosedError('stdout was closed by the reader');
     if (result.failed.length > 0) {
@@ -258,7 +286,9 @@ function resolveMerged(merged: MergedConfig, io: CliIo, redactor: Redactor): Con
   try {
     return loadConfig(merged.raw, io, redactor);
   } catch (error) {
-    if (error instanceof ConfigError) throw new TapInputError(`${originOf(merged, error.key)}: ${error.message}`);
+    if (error instanceof ConfigError) {
+      throw new TapInputError(`${originOf(merged, error.key)}: ${error.message}${requiredKeyEnvHint(error, merged, io.env)}`);
+    }
     throw error;
   }
 }

@@ -57,7 +57,7 @@ describe('README config section', () => {
       pr_metrics_granularity: { type: '`day` \\| `user_day`', def: '`day`' },
       include_idp_users: { type: 'boolean', def: '`true`' },
       api_url: { type: 'URL', def: '`https://api.devin.ai`' },
-      max_concurrency: { type: 'integer 1–64', def: '8' },
+      max_concurrency: { type: 'integer 1–64', def: '`8`' },
       window_days: { type: 'integer 1–366', def: '`90`' },
     });
   });
