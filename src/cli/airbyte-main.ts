@@ -16,7 +16,7 @@ import { AirbyteWriter } from '../protocol/airbyte.js';
 import { LineWriter, OutputClosedError } from '../protocol/line-writer.js';
 import { Redactor } from '../protocol/redactor.js';
 import { VERSION } from '../version.js';
-import { createClient, discoveryScope, loadConfig, notInScopeMessage, openReadScope } from './connector.js';
+import { configKeyWarnings, createClient, discoveryScope, loadConfig, notInScopeMessage, openReadScope, rememberSecret } from './connector.js';
 import { InputFileError, readJsonFile } from './files.js';
 import { runParser } from './run-parser.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo } from './io.js';
@@ -51,7 +51,10 @@ export async function parseAirbyteArgs(argv: readonly string[]): Promise<ParseOu
     )
     .demandCommand(1, 'a command is required: spec, check, discover or read')
     .strict()
+    // Messages in English whatever LANG says: they are quoted in the README and in bug reports.
+    .locale('en')
     .help()
+    .alias('help', 'h')
     .version(VERSION)
     .wrap(100);
   const outcome = await runParser(parser, argv);
@@ -144,7 +147,7 @@ async function runCommand(
   if (args.command === 'check') {
     let config;
     try {
-      config = loadConfig(await readJsonFile(args.config as string, 'config'), io, redactor);
+      config = loadConfig(await readConfig(args.config as string, writer, redactor), io, redactor);
     } catch (error) {
       // check answers with exactly one CONNECTION_STATUS, even when the file itself is the problem (SPEC §7).
       if (error instanceof InputFileError) {
@@ -166,7 +169,7 @@ async function runCommand(
     }
     return EXIT_OK;
   }
-  const rawConfig = await readJsonFile(args.config as string, 'config');
+  const rawConfig = await readConfig(args.config as string, writer, redactor);
   const config = withFile(args.config as string, () => loadConfig(rawConfig, io, redactor));
   if (args.command === 'discover') {
     writer.catalog(airbyteCatalog(await discoveryScope(config, io)));
@@ -205,6 +208,17 @@ async function runCommand(
   } finally {
     await client.close();
   }
+}
+
+/**
+ * Reads the config file and names its unknown keys in WARN logs (before anything can fail on them),
+ * once the redactor knows the key (a path or a key name could contain it).
+ */
+async function readConfig(path: string, writer: AirbyteWriter, redactor: Redactor): Promise<unknown> {
+  const raw = await readJsonFile(path, 'config');
+  rememberSecret(raw, redactor);
+  for (const warning of configKeyWarnings(raw, () => `config file ${path}`)) writer.log('WARN', warning);
+  return raw;
 }
 
 /** Runs a validation step and turns its error into a config_error naming the file. */

@@ -3,6 +3,7 @@
  * client with its limiter for one command.
  */
 import { resolveConfig, type ConnectorConfig } from '../config/resolve.js';
+import { describeKeyWarning, unknownKeys } from '../config/unknown-keys.js';
 import { dayOfMillis } from '../devin/billing-day.js';
 import { DevinClient, type HttpAttempt, type LogFn } from '../devin/client.js';
 import type { Scope } from '../devin/endpoints.js';
@@ -17,8 +18,23 @@ import type { CliIo } from './io.js';
 
 /** Resolves a raw config (registering the key with the redactor first, so it can never leak). */
 export function loadConfig(raw: unknown, io: CliIo, redactor: Redactor): ConnectorConfig {
-  if (raw && typeof raw === 'object' && 'api_key' in raw && typeof raw.api_key === 'string') redactor.add(raw.api_key);
+  rememberSecret(raw, redactor);
   return resolveConfig(raw, dayOfMillis(io.now()));
+}
+
+/** Registers a raw config's key with the redactor: call it before anything about the file is printed. */
+export function rememberSecret(raw: unknown, redactor: Redactor): void {
+  if (raw && typeof raw === 'object' && 'api_key' in raw && typeof raw.api_key === 'string') redactor.add(raw.api_key);
+}
+
+/**
+ * One warning line per unknown or retired key of a config file (SPEC §3), naming the file; the
+ * front door decides where warnings go. Keys that a merged config took from elsewhere are the
+ * caller's to filter.
+ */
+export function configKeyWarnings(raw: unknown, where: (key: string) => string): string[] {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return [];
+  return unknownKeys(raw as Record<string, unknown>).map((warning) => `${where(warning.key)}: ${describeKeyWarning(warning)}`);
 }
 
 export interface ClientHooks {

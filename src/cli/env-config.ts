@@ -8,6 +8,7 @@
 import { isRecord } from '../streams/normalize.js';
 import type { JsonSchema } from '../config/spec.js';
 import { TAP_ENV_PREFIX } from '../protocol/singer-about.js';
+import { describeWarning, knownConfigKeys, unknownKeys } from '../config/unknown-keys.js';
 import { InputFileError, readJsonFile } from './files.js';
 
 export const ENV_PREFIX = TAP_ENV_PREFIX;
@@ -22,6 +23,8 @@ export interface MergedConfig {
   secrets: string[];
   /** The sources, for messages about a key no source set. */
   sources: string[];
+  /** True when `--config ENV` was given (the TAP_DEVIN_* variables were read). */
+  readsEnv: boolean;
 }
 
 /** A config value from the environment that cannot be cast; the message names the variable. */
@@ -39,7 +42,7 @@ export async function loadMergedConfig(
   schema: JsonSchema,
   secretKeys: ReadonlySet<string>,
 ): Promise<MergedConfig> {
-  const merged: MergedConfig = { raw: {}, origins: new Map(), secrets: [], sources: [] };
+  const merged: MergedConfig = { raw: {}, origins: new Map(), secrets: [], sources: [], readsEnv: args.includes(ENV_CONFIG) };
   for (const path of args.filter((arg) => arg !== ENV_CONFIG)) {
     const content = await readJsonFile(path, 'config');
     if (!isRecord(content)) throw new InputFileError(`config file ${path} must contain a JSON object`);
@@ -64,6 +67,29 @@ function mergeInto(merged: MergedConfig, content: Record<string, unknown>, sourc
     merged.origins.set(key, source);
     if (secretKeys.has(key) && typeof value === 'string') merged.secrets.push(value);
   }
+}
+
+/** `TAP_DEVIN_*` variables that are not config keys but mean something to the tap. */
+const OTHER_TAP_VARIABLES = new Set([`${ENV_PREFIX}LOGLEVEL`]);
+
+/**
+ * One warning per `TAP_DEVIN_*` variable that sets no config key (`TAP_DEVIN_APIKEY`: did you mean
+ * TAP_DEVIN_API_KEY?), or a retired one. Variables named `TAP_DEVIN__…` are Meltano's own extras, and
+ * empty ones count as unset. Names only: the values are never shown.
+ */
+export function unknownEnvWarnings(env: Record<string, string | undefined>, known: readonly string[] = knownConfigKeys()): string[] {
+  const messages: string[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith(ENV_PREFIX) || value === undefined || value.trim() === '') continue;
+    if (OTHER_TAP_VARIABLES.has(name)) continue;
+    const key = name.slice(ENV_PREFIX.length).toLowerCase();
+    const typed = `environment variable ${name}`;
+    const [warning] = unknownKeys({ [key]: true }, known);
+    if (warning) messages.push(describeWarning(warning, typed, envVarName));
+    // A known key in the wrong case (TAP_DEVIN_api_key) is not read: only the upper-case name is.
+    else if (!key.startsWith('_') && name !== envVarName(key)) messages.push(describeWarning({ key, suggestion: key }, typed, envVarName));
+  }
+  return messages;
 }
 
 /** The config keys set in the environment, cast per the schema. Empty variables count as unset. */

@@ -3,11 +3,11 @@
  *   --about [--format json|markdown] · --version · --help
  *   --config F [--config G | --config ENV]... --discover
  *   --config F... [--catalog F | --properties F] [--state F]
+ *   --config F... --test[=record|schema|all]
  * stdout carries Singer messages only (or the one document a command exists to print); logs, metrics
  * and errors go to stderr. A fatal error is one CRITICAL line and exit 1; a failed stream is an ERROR
  * line, the other streams finish, then a CRITICAL line and exit 1.
  */
-import yargs from 'yargs';
 import { ConfigError, type ConnectorConfig } from '../config/resolve.js';
 import { SECRET_KEYS } from '../config/schema.js';
 import { configJsonSchema } from '../config/spec.js';
@@ -17,7 +17,7 @@ import { StateError } from '../engine/state.js';
 import { CatalogError } from '../protocol/airbyte-catalog.js';
 import { LineWriter, OutputClosedError } from '../protocol/line-writer.js';
 import { Redactor } from '../protocol/redactor.js';
-import { aboutInfo, formatAbout, TAP_NAME, type AboutFormat } from '../protocol/singer-about.js';
+import { aboutInfo, formatAbout, TAP_NAME } from '../protocol/singer-about.js';
 import { singerCatalog } from '../protocol/singer-catalog.js';
 import { endpointTemplate, logLevelFromEnv, SingerLog } from '../protocol/singer-log.js';
 import { planDefaultStreams, planFromCatalog, syncModeOf, type SingerStreamPlan } from '../protocol/singer-selection.js';
@@ -28,105 +28,11 @@ import { createClient, discoveryScope, loadConfig, notInScopeMessage } from './c
 import { resolveScope } from '../devin/scope.js';
 import type { ScopeKind } from '../streams/types.js';
 import { EnvConfigError, loadMergedConfig, type MergedConfig } from './env-config.js';
+import { mergedConfigWarnings, requiredKeyEnvHint } from './merged-config-warnings.js';
+import { parseTapArgs, type TapArgs } from './singer-args.js';
+import { testReadSettings, writeSchemas, type TestMode } from './singer-test-mode.js';
 import { InputFileError, readJsonFile } from './files.js';
-import { runParser } from './run-parser.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo } from './io.js';
-
-export interface TapArgs {
-  /** Config files and/or `ENV`, in command-line order. */
-  config: string[];
-  discover: boolean;
-  /** The catalog file, from --catalog or the legacy --properties. */
-  catalog?: string;
-  state?: string;
-  about: boolean;
-  format?: AboutFormat;
-}
-
-type ParseOutcome = { args: TapArgs } | { document: string } | { usageError: string };
-
-const USAGE = `$0 [options]
-
-Singer tap for Devin (Cognition) usage data. Singer messages are JSON lines on stdout; logs and
-metrics go to stderr. Without --catalog, every stream is synced.
-
-  $0 --about [--format json|markdown]
-  $0 --config config.json --discover > catalog.json
-  $0 --config config.json [--catalog catalog.json] [--state state.json] | target-jsonl`;
-
-export async function parseTapArgs(argv: readonly string[]): Promise<ParseOutcome> {
-  const parser = yargs()
-    .scriptName(TAP_NAME)
-    .usage(USAGE)
-    .parserConfiguration({ 'camel-case-expansion': false, 'boolean-negation': false, 'dot-notation': false })
-    .option('config', {
-      type: 'string',
-      requiresArg: true,
-      describe: 'config JSON file; repeat to merge (later files win); ENV reads TAP_DEVIN_* variables',
-    })
-    .option('discover', { type: 'boolean', describe: 'print the catalog of streams (a JSON document)' })
-    .option('catalog', { type: 'string', requiresArg: true, describe: 'catalog JSON file: selected streams and fields' })
-    .option('properties', { type: 'string', requiresArg: true, describe: 'legacy name of --catalog' })
-    .option('state', { type: 'string', requiresArg: true, describe: 'state JSON file: the value of the last STATE message' })
-    .option('about', { type: 'boolean', describe: 'print what this tap is, its capabilities and settings' })
-    .option('format', { type: 'string', requiresArg: true, describe: 'format of --about: json or markdown (default: text)' })
-    .strict()
-    .help()
-    .version('version', 'print the version', `${TAP_NAME} ${VERSION}`)
-    .wrap(100);
-  const outcome = await runParser(parser, argv);
-  if (outcome.error) return { usageError: usageMessage(outcome.error.message, argv) };
-  if (outcome.output) return { document: outcome.output };
-  const parsed = outcome.parsed;
-  const positional = (parsed._ as unknown[]) ?? [];
-  if (positional.length > 0) return { usageError: `unexpected argument: ${String(positional[0])}` };
-
-  for (const flag of ['catalog', 'properties', 'state', 'format'] as const) {
-    if (Array.isArray(parsed[flag])) return { usageError: `--${flag} was given more than once` };
-    if (parsed[flag] === '') return { usageError: `--${flag} needs a value` };
-  }
-  for (const flag of ['discover', 'about'] as const) {
-    if (Array.isArray(parsed[flag])) return { usageError: `--${flag} was given more than once` };
-  }
-  const config = parsed.config === undefined ? [] : ([] as unknown[]).concat(parsed.config).map(String);
-  if (config.some((path) => path === '')) return { usageError: '--config needs a file path (or ENV)' };
-  if (parsed.catalog !== undefined && parsed.properties !== undefined) {
-    return { usageError: '--catalog and --properties are the same option; give one' };
-  }
-  const format = parsed.format as string | undefined;
-  if (format !== undefined) {
-    if (parsed.about !== true) return { usageError: '--format applies only to --about' };
-    if (format !== 'json' && format !== 'markdown') return { usageError: `--format must be json or markdown (got "${format}")` };
-  }
-  const catalog = (parsed.catalog ?? parsed.properties) as string | undefined;
-  return {
-    args: {
-      config,
-      discover: parsed.discover === true,
-      about: parsed.about === true,
-      ...(catalog !== undefined ? { catalog } : {}),
-      ...(typeof parsed.state === 'string' ? { state: parsed.state } : {}),
-      ...(format !== undefined ? { format: format as AboutFormat } : {}),
-    },
-  };
-}
-
-/** yargs' wording, said the way a tap user types it (`--flag`), on one line. */
-function usageMessage(message: string, argv: readonly string[]): string {
-  const unknown = /^Unknown arguments?: (.+)$/.exec(message);
-  if (unknown?.[1]) {
-    return unknown[1]
-      .split(', ')
-      .map((name) => {
-        const token = argv.find((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`) || arg === `-${name}`);
-        return token ? `unknown option ${token.split('=')[0]}` : `unexpected argument: ${name}`;
-      })
-      .join('; ');
-  }
-  const missing = /^Not enough arguments following: (.+)$/.exec(message);
-  if (missing?.[1]) return `--${missing[1]} needs a value`;
-  return message.replace(/\s*\n\s*/g, '; ').trim();
-}
 
 export async function runTapDevin(argv: readonly string[], io: CliIo): Promise<number> {
   const parsed = await parseTapArgs(argv);
@@ -184,6 +90,7 @@ async function runTapCommand(
   const merged =
     args.config.length > 0 ? await loadMergedConfig(args.config, io.env, configJsonSchema(), SECRET_KEYS) : undefined;
   for (const secret of merged?.secrets ?? []) redactor.add(secret);
+  for (const warning of merged ? mergedConfigWarnings(merged, io.env) : []) log.warning(warning);
 
   if (args.discover) {
     lines.writeText(`${JSON.stringify(singerCatalog(await tapDiscoveryScope(merged, io, redactor, log)), null, 2)}\n`);
@@ -197,7 +104,13 @@ async function runTapCommand(
     log.warning('the catalog selects no stream: nothing to sync');
     return EXIT_OK;
   }
-  return sync({ config, catalogPlans, catalogPath: args.catalog, input, io, lines, log, signal });
+  if (args.test === 'schema') {
+    // Only SCHEMA messages: the catalog's streams, or the default streams of the scope (offline for an explicit scope).
+    const plans = catalogPlans ?? planDefaultStreams(await discoveryScope(config, io));
+    await writeSchemas(plans, new SingerWriter(lines, io.now));
+    return EXIT_OK;
+  }
+  return sync({ config, catalogPlans, catalogPath: args.catalog, input, io, lines, log, signal, ...(args.test ? { test: args.test } : {}) });
 }
 
 interface SyncInputs {
@@ -210,9 +123,11 @@ interface SyncInputs {
   lines: LineWriter;
   log: SingerLog;
   signal: AbortSignal;
+  test?: TestMode;
 }
 
-async function sync({ config, catalogPlans, catalogPath, input, io, lines, log, signal }: SyncInputs): Promise<number> {
+async function sync({ config, catalogPlans, catalogPath, input, io, lines, log, signal, test }: SyncInputs): Promise<number> {
+  const testing = testReadSettings(test);
   const client = createClient(config, io, {
     log: (level, message) => log.write(level === 'WARN' ? 'WARNING' : level, message),
     signal,
@@ -235,6 +150,7 @@ async function sync({ config, catalogPlans, catalogPath, input, io, lines, log, 
     const foreign = streamsNotInScope(streams, scope);
     if (foreign.length > 0) throw new TapInputError(`catalog file ${catalogPath ?? ''}: ${notInScopeMessage(foreign, scope)}`);
     const output = new SingerReadOutput({
+      writeState: testing.writeState,
       writer: new SingerWriter(lines, io.now),
       log,
       plans,
@@ -251,6 +167,7 @@ async function sync({ config, catalogPlans, catalogPath, input, io, lines, log, 
       client,
       now: io.now,
       ...(io.checkpointPolicy ? { policy: io.checkpointPolicy } : {}),
+      ...testing.read,
     });
     if (lines.closed) throw new OutputClosedError('stdout was closed by the reader');
     if (result.failed.length > 0) {
@@ -268,7 +185,9 @@ function resolveMerged(merged: MergedConfig, io: CliIo, redactor: Redactor): Con
   try {
     return loadConfig(merged.raw, io, redactor);
   } catch (error) {
-    if (error instanceof ConfigError) throw new TapInputError(`${originOf(merged, error.key)}: ${error.message}`);
+    if (error instanceof ConfigError) {
+      throw new TapInputError(`${originOf(merged, error.key)}: ${error.message}${requiredKeyEnvHint(error, merged, io.env)}`);
+    }
     throw error;
   }
 }

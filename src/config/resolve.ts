@@ -5,15 +5,13 @@
 import type { z } from 'zod';
 import { formatDay, parseDay } from '../devin/billing-day.js';
 import {
-  DEFAULT_MAX_CONCURRENCY,
   DEFAULT_START_DAYS_AGO,
+  EARLIEST_START_DATE,
   SECRET_KEYS,
   configSchema,
   type ParsedConfig,
 } from './schema.js';
-
-/** Earliest accepted start_date: Devin did not exist before it, so anything older is a typo. */
-export const EARLIEST_START_DATE = '2020-01-01';
+import { requiredKeyHint } from './unknown-keys.js';
 
 export interface ConnectorConfig {
   apiKey: string;
@@ -80,7 +78,7 @@ export function resolveConfig(raw: unknown, today: number): ConnectorConfig {
     scope: config.scope,
     includeIdpUsers: config.include_idp_users,
     apiUrl: resolveApiUrl(config.api_url),
-    maxConcurrency: config.max_concurrency ?? DEFAULT_MAX_CONCURRENCY,
+    maxConcurrency: config.max_concurrency,
     windowDays: config.window_days,
   };
 }
@@ -131,7 +129,8 @@ function formatIssue(issue: z.core.$ZodIssue | undefined, raw: Record<string, un
   const key = keyOf(issue) ?? 'config';
   const value = key in raw ? raw[key] : undefined;
   const got = SECRET_KEYS.has(key) ? '' : ` (got ${describeValue(value)})`;
-  if (value === undefined) return `${key} is required`;
+  // A required key that is missing was often typed another way (`apikey`): say which.
+  if (value === undefined) return `${key} is required${requiredKeyHint(key, raw)}`;
   switch (issue.code) {
     case 'invalid_type':
       return issue.expected === 'int'

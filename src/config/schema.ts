@@ -15,6 +15,10 @@ export const DEFAULT_MAX_CONCURRENCY = 8;
 /** Upper bounds that catch typos ("absurd numbers") instead of launching a runaway read. */
 export const MAX_LOOKBACK_DAYS = 366;
 export const MAX_CONCURRENCY_LIMIT = 64;
+export const MAX_WINDOW_DAYS = 366;
+
+/** Earliest accepted start_date: Devin did not exist before it, so anything older is a typo. */
+export const EARLIEST_START_DATE = '2020-01-01';
 
 const billingDate = (title: string, description: string, order: number) =>
   z
@@ -28,18 +32,20 @@ export const configSchema = z.object({
     title: 'API key',
     description:
       'Devin service-user credential (starts with cog_), enterprise- or organization-scoped. Needs member, ' +
-      'consumption and PR-metrics read permissions.',
+      'consumption and PR-metrics read permissions. Must not be empty or contain whitespace.',
     airbyte_secret: true,
     order: 0,
   }),
   start_date: billingDate(
     'Start date',
-    'First billing day to extract (a billing day runs from 08:00 UTC to 08:00 UTC). Default: 30 days before today.',
+    'First billing day to extract (a billing day runs from 08:00 UTC to 08:00 UTC). A real calendar date ' +
+      `YYYY-MM-DD, ${EARLIEST_START_DATE} or later, and not after end_date. Default: 30 days before today.`,
     1,
   ),
   end_date: billingDate(
     'End date',
-    "Last billing day to extract, inclusive. Default: today. Today's billing day is partial and is re-read next time.",
+    'Last billing day to extract, inclusive. A real calendar date YYYY-MM-DD, on or after start_date. ' +
+      "Default: today. Today's billing day is partial and is re-read next time.",
     2,
   ),
   lookback_days: z
@@ -51,7 +57,7 @@ export const configSchema = z.object({
       title: 'Lookback days',
       description:
         'Incremental reads re-read this many billing days before the saved cursor, because consumption is ' +
-        'restated and PR counts change state (open → merged) after the fact.',
+        `restated and PR counts change state (open → merged) after the fact. A whole number from 0 to ${MAX_LOOKBACK_DAYS}.`,
       order: 3,
     }),
   scope: z
@@ -79,8 +85,8 @@ export const configSchema = z.object({
     .meta({
       title: 'API URL',
       description:
-        'Base URL of the Devin API. Dedicated deployments use their own host. Must be https:// (plain http only ' +
-        'for loopback hosts).',
+        'Base URL of the Devin API. Dedicated deployments use their own host. Must be an absolute https:// URL ' +
+        '(plain http:// only for loopback hosts), with no user name, password, query string or fragment.',
       order: 7,
       format: 'uri',
       examples: [DEFAULT_API_URL],
@@ -89,22 +95,25 @@ export const configSchema = z.object({
     .int()
     .min(1)
     .max(MAX_CONCURRENCY_LIMIT)
-    .optional()
+    .default(DEFAULT_MAX_CONCURRENCY)
     .meta({
       title: 'Max concurrency',
-      description: `Upper bound on requests in flight. Default ${DEFAULT_MAX_CONCURRENCY}; the connector backs off below it when the API answers 429.`,
+      description:
+        `Upper bound on requests in flight, a whole number from 1 to ${MAX_CONCURRENCY_LIMIT}; the connector backs ` +
+        'off below it when the API answers 429.',
       order: 8,
     }),
   window_days: z
     .int()
     .min(1)
-    .max(366)
+    .max(MAX_WINDOW_DAYS)
     .default(DEFAULT_WINDOW_DAYS)
     .meta({
       title: 'Window days',
       description:
         'Most billing days asked for in one consumption request. If the API rejects a window as too long ' +
-        '(400/422), the connector halves it for the rest of the read and says so in a log.',
+        '(400/422), the connector halves it for the rest of the read and says so in a log. A whole number from 1 ' +
+        `to ${MAX_WINDOW_DAYS}.`,
       order: 9,
     }),
 });

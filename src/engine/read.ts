@@ -17,7 +17,7 @@ import type { ReadOutput } from './output.js';
 import { readDayWindows } from './read-day-windows.js';
 import { readDirectory } from './read-directory.js';
 import type { StreamState } from './state.js';
-import { StreamRun, type ReadShared } from './stream-run.js';
+import { RecordLimitReached, StreamRun, type ReadShared } from './stream-run.js';
 import { WindowPolicies } from './window-policy.js';
 
 export interface ConfiguredStream {
@@ -37,6 +37,8 @@ export interface ReadOptions {
   policy?: CheckpointPolicy;
   /** Partition or day tasks queued at once per stream; default 2 × max_concurrency. */
   poolSize?: number;
+  /** Most records per stream (tap-devin --test): a stream that reaches it stops reading, complete. */
+  recordLimit?: number;
 }
 
 export interface StreamSummary {
@@ -77,13 +79,14 @@ export async function runRead(options: ReadOptions): Promise<ReadResult> {
         policy: options.policy ?? DEFAULT_CHECKPOINT_POLICY,
         poolSize: options.poolSize ?? config.maxConcurrency * 2,
         now,
+        ...(options.recordLimit !== undefined ? { recordLimit: options.recordLimit } : {}),
       });
       let error: ConnectorError | undefined;
       try {
         output.streamStatus(stream.name, 'RUNNING');
         await readStream(run);
       } catch (caught) {
-        error = streamFailure(caught, scope);
+        if (!(caught instanceof RecordLimitReached)) error = streamFailure(caught, scope);
       }
       const directory = stream.source.kind === 'directory' ? shared.directories.get(stream.source.directory) : undefined;
       const summary: StreamSummary = {

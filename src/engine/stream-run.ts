@@ -34,6 +34,17 @@ export interface StreamRunOptions {
   policy: CheckpointPolicy;
   poolSize: number;
   now: () => number;
+  /** Most records this stream may emit; reaching it ends the stream (see RecordLimitReached). */
+  recordLimit?: number;
+}
+
+/**
+ * Thrown by `emit` once the stream reached its record limit: it unwinds the stream's plan at once,
+ * so no further request is made and no checkpoint is written past the records emitted, and the read
+ * counts the stream as complete.
+ */
+export class RecordLimitReached extends Error {
+  override readonly name = 'RecordLimitReached';
 }
 
 /** Most records handed to the output in one call (≈ 100 KB of JSON lines). */
@@ -68,8 +79,10 @@ export class StreamRun {
     return directory ? this.options.shared.directories.get(directory).declaration.itemLabel : 'partition';
   }
 
-  async emit(records: readonly NormalizedRecord[]): Promise<void> {
-    const { output } = this.options;
+  async emit(all: readonly NormalizedRecord[]): Promise<void> {
+    const { output, recordLimit } = this.options;
+    const room = recordLimit === undefined ? Infinity : recordLimit - this.recordCount;
+    const records = all.length > room ? all.slice(0, Math.max(0, room)) : all;
     if (output.records) {
       // One write per batch, but bounded: the member list can be one batch of 100,000 records, and
       // the reader's backpressure must still be honoured between parts of it.
@@ -86,6 +99,7 @@ export class StreamRun {
     }
     this.recordCount += records.length;
     this.recordsSinceState += records.length;
+    if (recordLimit !== undefined && this.recordCount >= recordLimit) throw new RecordLimitReached(`${this.name}: record limit reached`);
   }
 
   /** Emits a state unless it would repeat the previous one with no records in between. */

@@ -12,8 +12,12 @@ export const TAP_NAME = 'tap-devin';
 export const TAP_DESCRIPTION =
   'Singer tap for Devin (Cognition) usage data: members, daily ACU consumption and PR metrics, for enterprise- or organization-scoped API keys.';
 export const TAP_ENV_PREFIX = 'TAP_DEVIN_';
-/** Capabilities in Meltano's vocabulary; `properties` is the legacy name of `catalog`. */
-export const TAP_CAPABILITIES = ['about', 'catalog', 'discover', 'properties', 'state'] as const;
+/**
+ * Capabilities in Meltano's vocabulary, exactly what the tap does: `properties` is the legacy name of
+ * `catalog`, `test` is `--test`. Not claimed, because not done: stream-maps, schema-flattening, batch,
+ * activate-version.
+ */
+export const TAP_CAPABILITIES = ['about', 'catalog', 'discover', 'properties', 'state', 'test'] as const;
 /** Same as package.json `engines.node`. */
 const SUPPORTED_NODE_VERSIONS = ['>=20'];
 

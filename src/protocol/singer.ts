@@ -61,6 +61,8 @@ export interface SingerReadOutputOptions {
   now: () => number;
   /** True once the reader of stdout went away: the aborted streams are not worth an ERROR each. */
   outputClosed?: () => boolean;
+  /** False for `--test=record`: checkpoints are tracked but no STATE goes out. Default true. */
+  writeState?: boolean;
 }
 
 const LEVELS: Record<LogLevel, SingerLogLevel> = { ERROR: 'ERROR', WARN: 'WARNING', INFO: 'INFO', DEBUG: 'DEBUG' };
@@ -112,6 +114,7 @@ export class SingerReadOutput implements ReadOutput {
 
   checkpoint(stream: StreamName, state: StreamState): Promise<void> | undefined {
     this.options.state.update(stream, state);
+    if (this.options.writeState === false) return undefined;
     return this.options.writer.state(this.options.state.value());
   }
 

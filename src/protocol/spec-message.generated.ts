@@ -16,13 +16,13 @@ export const SPEC_MESSAGE: string = JSON.stringify({
         "api_key": {
           "type": "string",
           "title": "API key",
-          "description": "Devin service-user credential (starts with cog_), enterprise- or organization-scoped. Needs member, consumption and PR-metrics read permissions.",
+          "description": "Devin service-user credential (starts with cog_), enterprise- or organization-scoped. Needs member, consumption and PR-metrics read permissions. Must not be empty or contain whitespace.",
           "airbyte_secret": true,
           "order": 0
         },
         "start_date": {
           "title": "Start date",
-          "description": "First billing day to extract (a billing day runs from 08:00 UTC to 08:00 UTC). Default: 30 days before today.",
+          "description": "First billing day to extract (a billing day runs from 08:00 UTC to 08:00 UTC). A real calendar date YYYY-MM-DD, 2020-01-01 or later, and not after end_date. Default: 30 days before today.",
           "order": 1,
           "format": "date",
           "pattern_descriptor": "YYYY-MM-DD",
@@ -34,7 +34,7 @@ export const SPEC_MESSAGE: string = JSON.stringify({
         },
         "end_date": {
           "title": "End date",
-          "description": "Last billing day to extract, inclusive. Default: today. Today's billing day is partial and is re-read next time.",
+          "description": "Last billing day to extract, inclusive. A real calendar date YYYY-MM-DD, on or after start_date. Default: today. Today's billing day is partial and is re-read next time.",
           "order": 2,
           "format": "date",
           "pattern_descriptor": "YYYY-MM-DD",
@@ -47,7 +47,7 @@ export const SPEC_MESSAGE: string = JSON.stringify({
         "lookback_days": {
           "default": 7,
           "title": "Lookback days",
-          "description": "Incremental reads re-read this many billing days before the saved cursor, because consumption is restated and PR counts change state (open → merged) after the fact.",
+          "description": "Incremental reads re-read this many billing days before the saved cursor, because consumption is restated and PR counts change state (open → merged) after the fact. A whole number from 0 to 366.",
           "order": 3,
           "type": "integer",
           "minimum": 0,
@@ -75,7 +75,7 @@ export const SPEC_MESSAGE: string = JSON.stringify({
         "api_url": {
           "default": "https://api.devin.ai",
           "title": "API URL",
-          "description": "Base URL of the Devin API. Dedicated deployments use their own host. Must be https:// (plain http only for loopback hosts).",
+          "description": "Base URL of the Devin API. Dedicated deployments use their own host. Must be an absolute https:// URL (plain http:// only for loopback hosts), with no user name, password, query string or fragment.",
           "order": 7,
           "format": "uri",
           "examples": [
@@ -84,8 +84,9 @@ export const SPEC_MESSAGE: string = JSON.stringify({
           "type": "string"
         },
         "max_concurrency": {
+          "default": 8,
           "title": "Max concurrency",
-          "description": "Upper bound on requests in flight. Default 8; the connector backs off below it when the API answers 429.",
+          "description": "Upper bound on requests in flight, a whole number from 1 to 64; the connector backs off below it when the API answers 429.",
           "order": 8,
           "type": "integer",
           "minimum": 1,
@@ -94,7 +95,7 @@ export const SPEC_MESSAGE: string = JSON.stringify({
         "window_days": {
           "default": 90,
           "title": "Window days",
-          "description": "Most billing days asked for in one consumption request. If the API rejects a window as too long (400/422), the connector halves it for the rest of the read and says so in a log.",
+          "description": "Most billing days asked for in one consumption request. If the API rejects a window as too long (400/422), the connector halves it for the rest of the read and says so in a log. A whole number from 1 to 366.",
           "order": 9,
           "type": "integer",
           "minimum": 1,

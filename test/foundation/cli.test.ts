@@ -53,6 +53,31 @@ describe('the spawned executable', () => {
     expect(version.stderr).toBe('');
   });
 
+  it('-h is --help, on the executable and on every subcommand', async () => {
+    const pairs = await Promise.all(
+      HELP.map((page) => Promise.all([spawnCli('source-devin', [...page.argv.slice(0, -1), '-h']), spawnCli('source-devin', page.argv)])),
+    );
+    HELP.forEach((page, index) => {
+      const [short, long] = pairs[index]!;
+      expectHelp(short, page);
+      expect(short.stdout, page.argv.join(' ')).toBe(long.stdout);
+      expect(short.stdout).toContain('-h, --help');
+    });
+  });
+
+  it('speaks English whatever LANG and LC_ALL say', async () => {
+    const german = { LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8', LANGUAGE: 'de' };
+    const [unknown, missing, help] = await Promise.all([
+      spawnCli('source-devin', ['check', '--config', 'c.json', '--nope'], { env: german }),
+      spawnCli('source-devin', ['read', '--config', 'c.json'], { env: german }),
+      spawnCli('source-devin', ['read', '-h'], { env: german }),
+    ]);
+    expect(unknown).toMatchObject({ code: 2, stdout: '', stderr: 'source-devin: unknown option --nope for check (see source-devin --help)\n' });
+    expect(missing).toMatchObject({ code: 2, stdout: '', stderr: 'source-devin: Missing required argument: catalog (see source-devin --help)\n' });
+    expect(help.stdout).toContain('Show help');
+    expect(help.stdout).not.toMatch(/Hilfe|Optionen|erforderlich/);
+  });
+
   it('answers spec with exactly one SPEC line, exit 0', async () => {
     const run = await spawnCli('source-devin', ['spec']);
     expect(run.code).toBe(0);

@@ -5,7 +5,9 @@
  * and `check` (CONNECTION_STATUS FAILED, exit 0) — without ever echoing the API key.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, resolveConfig } from '../../src/config/resolve.js';
 import { configSchema } from '../../src/config/schema.js';
+import { dayOfMillis } from '../../src/devin/billing-day.js';
 import { configJsonSchema } from '../../src/config/spec.js';
 import { KEY_ENTERPRISE, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { newAjv } from '../helpers/ajv.js';
@@ -33,11 +35,11 @@ const SPEC_KEYS: Record<string, Json> = {
   scope: { type: 'string', enum: ['auto', 'enterprise', 'organization'], default: 'auto' },
   include_idp_users: { type: 'boolean', default: true },
   api_url: { type: 'string', format: 'uri', default: 'https://api.devin.ai' },
-  max_concurrency: { type: 'integer', minimum: 1 },
+  max_concurrency: { type: 'integer', minimum: 1, maximum: 64, default: 8 },
   window_days: { type: 'integer', minimum: 1, maximum: 366, default: 90 },
 };
 /** Keys whose default is computed (today, 30 days ago, the connector's choice): no `default` in the schema. */
-const COMPUTED_DEFAULTS = ['start_date', 'end_date', 'max_concurrency'];
+const COMPUTED_DEFAULTS = ['start_date', 'end_date'];
 
 describe('spec', () => {
   it('prints exactly one SPEC whose connectionSpecification has every SPEC §3 key with its type, default and enum', async () => {
@@ -60,6 +62,26 @@ describe('spec', () => {
     // only the key is secret
     const secrets = Object.entries(properties).filter(([, p]) => p.airbyte_secret === true).map(([k]) => k);
     expect(secrets).toEqual(['api_key']);
+  });
+
+  it.each([
+    ['start_date', '2020-01-01 or later', { start_date: '2019-12-31' }],
+    ['start_date', 'A real calendar date YYYY-MM-DD', { start_date: '2026-02-30' }],
+    ['start_date', 'not after end_date', { start_date: '2026-03-02', end_date: '2026-03-01' }],
+    ['end_date', 'A real calendar date YYYY-MM-DD', { end_date: '2026-13-01' }],
+    ['end_date', 'on or after start_date', { start_date: '2026-03-02', end_date: '2026-03-01' }],
+    ['lookback_days', 'A whole number from 0 to 366', { lookback_days: 367 }],
+    ['max_concurrency', 'a whole number from 1 to 64', { max_concurrency: 65 }],
+    ['window_days', 'A whole number from 1 to 366', { window_days: 0 }],
+    ['api_url', 'Must be an absolute https:// URL (plain http:// only for loopback hosts)', { api_url: 'http://api.example.com' }],
+    ['api_url', 'with no user name, password, query string or fragment', { api_url: 'https://u:p@api.devin.ai' }],
+    ['api_url', 'with no user name, password, query string or fragment', { api_url: 'https://api.devin.ai/?x=1' }],
+    ['api_key', 'Must not be empty or contain whitespace', { api_key: 'cog_a b' }],
+  ])('states the rule it enforces on %s in its description: "%s"', (key, rule, config) => {
+    const description = String(((configJsonSchema().properties as Record<string, Json>)[key] as Json).description);
+    expect(description).toContain(rule);
+    // … and the rule is really enforced
+    expect(() => resolveConfig({ api_key: 'cog_rule_key', ...config }, dayOfMillis(FIXED_NOW))).toThrow(ConfigError);
   });
 
   it('is generated from the zod schema: same keys, and zod fills in exactly the defaults the spec announces', () => {
@@ -199,13 +221,23 @@ describe('keys the connector does not know', () => {
     START_DATE: 'also not a date',
   };
 
-  it('ignores unknown keys and keys beginning with _ (discover and check succeed)', async () => {
+  it('ignores unknown keys and keys beginning with _ (discover and check succeed), naming the unknown ones in WARNs', async () => {
     const path = dir.json('extras.json', { api_key: KEY_ENTERPRISE, api_url: sim.url, ...extras });
+    const expectedWarnings = [
+      `config file ${path}: unknown key "meltano_extra" (ignored)`,
+      `config file ${path}: unknown key "unknown_key" (ignored)`,
+      `config file ${path}: unknown key "START_DATE" (ignored): did you mean start_date?`,
+    ];
+    const warnings = (run: { messages: Json[] }): string[] =>
+      run.messages.filter((m) => m.type === 'LOG').map((m) => `${String((m.log as Json).level)} ${String((m.log as Json).message)}`);
     const discover = await runAirbyte(['discover', '--config', path], fixedClock);
     expect(discover.code).toBe(0);
-    expect(onlyMessage(discover, 'CATALOG')).toBeDefined();
-    const check = connectionStatus(await runAirbyte(['check', '--config', path], fixedClock));
-    expect(check).toEqual({ status: 'SUCCEEDED', message: expect.stringMatching(/^connected to 127\.0\.0\.1:\d+ with an enterprise-scoped key/) });
+    expect(discover.messages.filter((m) => m.type === 'CATALOG')).toHaveLength(1);
+    expect(warnings(discover)).toEqual(expectedWarnings.map((w) => `WARN ${w}`));
+    const checkRun = await runAirbyte(['check', '--config', path], fixedClock);
+    expect(connectionStatus(checkRun)).toEqual({ status: 'SUCCEEDED', message: expect.stringMatching(/^connected to 127\.0\.0\.1:\d+ with an enterprise-scoped key/) });
+    expect(warnings(checkRun)).toEqual(expectedWarnings.map((w) => `WARN ${w}`));
+    for (const value of ['written by hand', 'not a date', 'nested', 'also not a date']) expect(discover.stdout + checkRun.stdout).not.toContain(value);
   });
 
   it('the spec agrees: extra keys are allowed', () => {

@@ -56,7 +56,7 @@ describe('README config section', () => {
       scope: { type: '`auto` \\| `enterprise` \\| `organization`', def: '`auto`' },
       include_idp_users: { type: 'boolean', def: '`true`' },
       api_url: { type: 'URL', def: '`https://api.devin.ai`' },
-      max_concurrency: { type: 'integer 1–64', def: '8' },
+      max_concurrency: { type: 'integer 1–64', def: '`8`' },
       window_days: { type: 'integer 1–366', def: '`90`' },
     });
   });

@@ -24,10 +24,15 @@ export function connectionStatus(run: CliRun): { status: string; message: string
   return (statuses[0] as Json).connectionStatus as { status: string; message: string };
 }
 
+function isWarnLog(message: Json): boolean {
+  return message.type === 'LOG' && (message.log as Json).level === 'WARN';
+}
+
 /** The single config_error TRACE of a failed command (exit 1, nothing else on stdout). */
 export function configErrorTrace(run: CliRun): string {
   expect(run.code, run.stdout + run.stderr).toBe(1);
-  const trace = onlyMessage(run, 'TRACE').trace as Json;
+  // Unknown-key WARNs (SPEC §3) may come first; nothing else may.
+  const trace = onlyMessage({ ...run, messages: run.messages.filter((m) => !isWarnLog(m)) }, 'TRACE').trace as Json;
   expect(trace.type).toBe('ERROR');
   const error = trace.error as Json;
   expect(error.failure_type).toBe('config_error');

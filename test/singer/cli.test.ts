@@ -7,10 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configJsonSchema } from '../../src/config/spec.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { defaultStreams } from '../../src/streams/index.js';
+import { runTapDevin } from '../../src/cli/singer-main.js';
+import { REPO_ROOT, runInProcess, spawnCli } from '../helpers/cli.js';
 
 /** The streams read when nothing is selected (the default streams, the same in both scopes). */
 const DEFAULT_NAMES = defaultStreams(undefined).map((stream) => stream.name);
-import { REPO_ROOT, spawnCli } from '../helpers/cli.js';
 import { assertSingerMessage, recordsOf, type Json } from '../helpers/singer.js';
 import { SIM_OPTIONS, configFile, tap } from './support.js';
 
@@ -24,7 +25,8 @@ describe('--about', () => {
     expect(about.name).toBe('tap-devin');
     expect(about.version).toBe(VERSION);
     expect(typeof about.description).toBe('string');
-    expect(about.capabilities).toEqual(expect.arrayContaining(['about', 'catalog', 'discover', 'state', 'properties']));
+    // exactly what the tap does: no stream-maps, batch, activate-version or schema-flattening
+    expect(about.capabilities).toEqual(['about', 'catalog', 'discover', 'properties', 'state', 'test']);
     const settings = about.settings as Json;
     const expected = configJsonSchema();
     expect(settings.required).toEqual(expected.required);
@@ -32,6 +34,7 @@ describe('--about', () => {
     const apiKey = (settings.properties as Json).api_key as Json;
     expect(apiKey).toMatchObject({ type: 'string', secret: true, writeOnly: true });
     expect((settings.properties as Json).lookback_days).toEqual((expected.properties as Json).lookback_days);
+    expect((settings.properties as Json).max_concurrency).toMatchObject({ type: 'integer', default: 8, minimum: 1, maximum: 64 });
   });
 
   it('--format=json works too (the form Meltano uses)', async () => {
@@ -50,6 +53,9 @@ describe('--about', () => {
     for (const key of Object.keys(configJsonSchema().properties as Json)) expect(run.stdout).toContain(`| ${key} |`);
     expect(run.stdout).toMatch(/\| api_key \| True \|/);
     expect(run.stdout).toMatch(/\| lookback_days \| False \| 7 \|/);
+    // the real defaults, from the zod schema (max_concurrency used to say None)
+    expect(run.stdout).toMatch(/\| max_concurrency \| False \| 8 \|/);
+    expect(run.stdout).not.toMatch(/\| max_concurrency \| False \| None \|/);
   });
 
   it('without --format: plain text with each setting and its environment variable', async () => {
@@ -63,10 +69,18 @@ describe('--about', () => {
 });
 
 describe('--version and --help', () => {
-  it('--version prints the package version', async () => {
+  it('--version prints the bare package version', async () => {
     const run = await tap(['--version']);
     expect(run.code).toBe(0);
-    expect(run.stdout.trim()).toBe(`tap-devin ${VERSION}`);
+    expect(run.stdout).toBe(`${VERSION}\n`);
+  });
+
+  it('-h is --help', async () => {
+    const [short, long] = await Promise.all([runInProcess(runTapDevin, ['-h']), tap(['--help'])]);
+    expect(short.code).toBe(0);
+    expect(short.stdout).toBe(long.stdout);
+    expect(short.stdout).toContain('-h, --help');
+    expect(short.stdout).toContain('--test');
   });
 
   it('--help lists every option', async () => {
@@ -111,7 +125,7 @@ describe('the compiled executable', () => {
   it('runs as a real process: --version, --about --format json', async () => {
     const version = await spawnCli('tap-devin', ['--version']);
     expect(version.code).toBe(0);
-    expect(version.stdout.trim()).toBe(`tap-devin ${VERSION}`);
+    expect(version.stdout).toBe(`${VERSION}\n`);
     const about = await spawnCli('tap-devin', ['--about', '--format', 'json']);
     expect(about.code).toBe(0);
     expect((JSON.parse(about.stdout) as Json).name).toBe('tap-devin');
@@ -125,6 +139,17 @@ describe('the compiled executable', () => {
     for (const message of run.messages) assertSingerMessage(message);
     for (const stream of DEFAULT_NAMES) expect(recordsOf(run, stream).length).toBeGreaterThan(0);
     expect(run.stderr).toMatch(/^INFO METRIC: /m);
+  });
+
+  it('usage errors are in English whatever LANG and LC_ALL say', async () => {
+    const german = { LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8', LANGUAGE: 'de' };
+    const unknown = await spawnCli('tap-devin', ['--nope'], { env: german });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('tap-devin: unknown option --nope (see tap-devin --help)\n');
+    const help = await spawnCli('tap-devin', ['-h'], { env: german });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Show help');
+    expect(help.stdout).not.toMatch(/Hilfe|Optionen/);
   });
 
   it('a bad config file as a real process: one CRITICAL line, exit 1, no stack trace', async () => {
