@@ -25,5 +25,7 @@ export interface ReadOutput {
   /** A checkpoint: every record it covers has already been passed to `record`. */
   checkpoint(stream: StreamName, state: StreamState): Promise<void> | void;
   streamError(stream: StreamName, error: ConnectorError): void;
+  /** A failure that no stream could survive (the scope cannot be resolved): reported once, for no stream. */
+  readError(error: ConnectorError): void;
   log(level: LogLevel, message: string): void;
 }

@@ -61,9 +61,10 @@ export async function runRead(options: ReadOptions): Promise<ReadResult> {
   try {
     scope = await resolveScope(client, config.scope);
   } catch (error) {
+    // No stream can survive this (wrong host, dead proxy, rejected key): one error, not one per stream.
     const failure = asConnectorError(error);
+    output.readError(failure);
     const summaries = streams.map(({ stream }) => {
-      output.streamError(stream.name, failure);
       output.streamStatus(stream.name, 'INCOMPLETE');
       return { stream: stream.name, records: 0, requests: 0, seconds: 0, error: failure };
     });

@@ -121,6 +121,10 @@ class AirbyteReadOutput implements ReadOutput {
     });
   }
 
+  readError(error: ConnectorError): void {
+    this.writer.traceError({ message: error.message, failureType: error.failureType, internalMessage: error.internal });
+  }
+
   log(level: LogLevel, message: string): void {
     this.writer.log(level, message);
   }

@@ -121,6 +121,11 @@ export class SingerReadOutput implements ReadOutput {
     if (error.internal) this.options.log.debug(`${stream}: ${error.internal}`);
   }
 
+  readError(error: ConnectorError): void {
+    this.options.log.write(this.options.outputClosed?.() ? 'DEBUG' : 'ERROR', error.message);
+    if (error.internal) this.options.log.debug(error.internal);
+  }
+
   log(level: LogLevel, message: string): void {
     this.options.log.write(LEVELS[level], message);
   }

@@ -175,16 +175,12 @@ describe('unexpected exceptions', () => {
     }
   });
 
-  it('a dispatcher that throws on everything: every stream gets its system_error trace, exit 1', async () => {
+  it('a dispatcher that throws on everything: one system_error trace for the read (GET /v3/self fails), every stream INCOMPLETE, exit 1', async () => {
     const dispatcher = brokenFor(/./);
     try {
       const run = await readUnder([], {}, { dispatcher });
       expect(run.code).toBe(1);
-      expect(traceErrors(run).map((e) => [e.stream, e.failure_type])).toEqual([
-        ['members', 'system_error'],
-        ['daily_consumption', 'system_error'],
-        ['pr_metrics', 'system_error'],
-      ]);
+      expect(traceErrors(run).map((e) => [e.stream, e.failure_type])).toEqual([[undefined, 'system_error']]);
       for (const stream of ['members', 'daily_consumption', 'pr_metrics']) expect(statusesOf(run, stream).at(-1)).toBe('INCOMPLETE');
       expect(run.messages.filter((m) => m.type === 'RECORD')).toEqual([]);
     } finally {
@@ -207,6 +203,9 @@ describe('unexpected exceptions', () => {
         events.push(`${stream}:STATE:${JSON.stringify(state)}`);
       },
       streamError: (stream, error) => failures.set(stream, error),
+      readError: (error) => {
+        throw error;
+      },
       log: () => undefined,
     };
     const config = resolveConfig({ api_key: KEY_ENTERPRISE, api_url: sim.url, start_date: START }, dayOfMillis(FIXED_NOW));

@@ -61,10 +61,10 @@ describe('the API key in echoed error bodies', () => {
     expectKeyAbsent(run, KEY_ENTERPRISE);
   });
 
-  it('a 401 echoing the key on GET /v3/self: every stream fails cleanly, key masked', async () => {
+  it('a 401 echoing the key on GET /v3/self: one error for the read (no stream survives it), key masked', async () => {
     const run = await readUnder([{ kind: 'echo-key', status: 401, path: '/v3/self' }]);
     expect(run.code).toBe(1);
-    expect(traceErrors(run).map((e) => e.stream)).toEqual(['members', 'daily_consumption', 'pr_metrics']);
+    expect(traceErrors(run).map((e) => [e.stream, e.failure_type])).toEqual([[undefined, 'config_error']]);
     expectKeyAbsent(run, KEY_ENTERPRISE);
   });
 
@@ -182,11 +182,8 @@ describe('ids that look like paths', () => {
         overrides: { retryPolicy: FAST_RETRY },
       });
       expect(run.code).toBe(1);
-      expect(traceErrors(run).map((e) => [e.stream, e.failure_type])).toEqual([
-        ['members', 'config_error'],
-        ['daily_consumption', 'config_error'],
-        ['pr_metrics', 'config_error'],
-      ]);
+      // The scope cannot be resolved: one error for the read, not one per stream (SPEC §8).
+      expect(traceErrors(run).map((e) => [e.stream, e.failure_type])).toEqual([[undefined, 'config_error']]);
       expect(orgSim.requests.map((r) => r.path)).toEqual(['/v3/self']);
     } finally {
       await orgSim.close();
