@@ -7,7 +7,7 @@ import type { ConnectorConfig } from '../config/resolve.js';
 import { dayOfMillis } from '../devin/billing-day.js';
 import type { DevinClient } from '../devin/client.js';
 import { describeAuthFailure, type Scope } from '../devin/endpoints.js';
-import { ApiStatusError, ConnectorError, isConnectorError } from '../devin/errors.js';
+import { ApiStatusError, ConnectorError, isConnectorError, UnreachableError } from '../devin/errors.js';
 import { resolveScope } from '../devin/scope.js';
 import type { StreamDefinition, StreamName, SyncMode } from '../streams/types.js';
 import { DEFAULT_CHECKPOINT_POLICY, type CheckpointPolicy } from './checkpoint.js';
@@ -62,7 +62,10 @@ export async function runRead(options: ReadOptions): Promise<ReadResult> {
     scope = await resolveScope(client, config.scope);
   } catch (error) {
     // No stream can survive this (wrong host, dead proxy, rejected key): one error, not one per stream.
-    const failure = asConnectorError(error);
+    const failure =
+      error instanceof UnreachableError
+        ? new ConnectorError(`cannot reach the Devin API at ${error.host}: ${error.message}`, error.failureType, error.internal)
+        : asConnectorError(error);
     output.readError(failure);
     const summaries = streams.map(({ stream }) => {
       output.streamStatus(stream.name, 'INCOMPLETE');

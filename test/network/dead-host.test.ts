@@ -17,6 +17,7 @@ import { DEFAULT_RETRY_POLICY, FIRST_CONTACT, firstContactWorstCaseMs } from '..
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../../src/devin/transport.js';
 import { KEY_ENTERPRISE } from '../../src/simulator/index.js';
 import { runAirbyte, type CliRun, type IoOverrides } from '../helpers/cli.js';
+import { runTap } from '../helpers/singer.js';
 import { ALL_INCREMENTAL, configuredCatalog, tempDir } from '../helpers/files.js';
 import { statusesOf } from '../helpers/read.js';
 import { traceErrors } from '../resilience/support.js';
@@ -111,9 +112,19 @@ describe('a closed port on 127.0.0.1', () => {
   it('read: one TRACE ERROR (no stream descriptor) naming the host with the hint; every stream INCOMPLETE; exit 1', async () => {
     const { io, waits } = recordingIo();
     const message = expectOneReadError(await read(`http://127.0.0.1:${port}`, io));
-    expect(message).toContain(`GET /v3/self failed 3 times; last: ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:${port}`);
+    expect(message).toMatch(new RegExp(`^cannot reach the Devin API at 127\\.0\\.0\\.1:${port}: GET /v3/self failed 3 times; last: ECONNREFUSED: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}`));
     expect(message).toContain(`Check that api_url (http://127.0.0.1:${port}) is right`);
     expect(waits.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(firstContactWorstCaseMs(0));
+  });
+
+  it('tap-devin: one ERROR line with the hint (not one per stream), then the CRITICAL summary, exit 1', async () => {
+    const { io } = recordingIo();
+    const config = dir.json('config.json', { api_key: KEY_ENTERPRISE, api_url: `http://127.0.0.1:${port}` });
+    const run = await runTap(['--config', config], io);
+    expect(run.code).toBe(1);
+    const errors = run.stderr.split('\n').filter((line) => line.startsWith('ERROR '));
+    expect(errors).toEqual([expect.stringMatching(new RegExp(`^ERROR cannot reach the Devin API at 127\\.0\\.0\\.1:${port}: .*Check that api_url`))]);
+    expect(run.stderr).toContain('CRITICAL the sync did not complete');
   });
 });
 
@@ -133,7 +144,7 @@ describe('a mistyped host (RFC 6761 .invalid, through an injected DNS lookup)', 
   it('read: one TRACE ERROR naming the host with the hint', async () => {
     const { io } = recordingIo({ lookup: unknownNames([]) });
     const message = expectOneReadError(await read(`https://${MISTYPED}`, io));
-    expect(message).toContain(`ENOTFOUND: getaddrinfo ENOTFOUND ${MISTYPED}`);
+    expect(message).toMatch(new RegExp(`^cannot reach the Devin API at ${MISTYPED.replace(/\./g, '\\.')}: GET /v3/self failed 3 times; last: ENOTFOUND: getaddrinfo ENOTFOUND`));
     expect(message).toContain(`Check that api_url (https://${MISTYPED}) is right`);
   });
 });

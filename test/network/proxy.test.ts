@@ -153,7 +153,7 @@ describe('a proxy that does not work', () => {
       expect(errors).toHaveLength(1);
       const error = (errors[0]?.trace as { error: Record<string, unknown> }).error;
       expect(error.stream_descriptor).toBeUndefined();
-      expect(String(error.message)).toContain(`through proxy 127.0.0.1:${refusing.port} (from HTTPS_PROXY)`);
+      expect(String(error.message)).toMatch(new RegExp(`^cannot reach the Devin API at 127\\.0\\.0\\.1:${front.port}: GET /v3/self failed 3 times through proxy 127\\.0\\.0\\.1:${refusing.port} \\(from HTTPS_PROXY\\)`));
       expect(String(error.message)).toContain('the proxy answered 502 to CONNECT');
       expect(refusing.lines.length).toBeGreaterThan(0);
       expect(front.remotePorts).toEqual([]);
