@@ -160,7 +160,15 @@ async function runCommand(
       writer.connectionStatus('FAILED', `${code}: ${error.message}`);
       return EXIT_OK;
     }
-    const client = createClient(config, io);
+    let client;
+    try {
+      client = createClient(config, io);
+    } catch (error) {
+      // An unusable proxy variable: still exactly one CONNECTION_STATUS.
+      if (!(isConnectorError(error) && error.failureType === 'config_error')) throw error;
+      writer.connectionStatus('FAILED', `config_error: ${error.message}`);
+      return EXIT_OK;
+    }
     try {
       const result = await runCheck(config, client, dayOfMillis(io.now()));
       writer.connectionStatus(result.status, result.message);

@@ -1,6 +1,6 @@
 /**
  * The pieces both front doors share: loading and resolving the config, and building the HTTP
- * client with its limiter for one command.
+ * client with its limiter (and the proxy the environment asks for) for one command.
  */
 import { resolveConfig, type ConnectorConfig } from '../config/resolve.js';
 import { describeKeyWarning, unknownKeys } from '../config/unknown-keys.js';
@@ -9,9 +9,11 @@ import { DevinClient, type HttpAttempt, type LogFn } from '../devin/client.js';
 import type { Scope } from '../devin/endpoints.js';
 import { AdaptiveLimiter } from '../devin/limiter.js';
 import { resolveScope } from '../devin/scope.js';
+import { ConnectorError, UnreachableError } from '../devin/errors.js';
 import type { ReadOutput } from '../engine/output.js';
 import { reportNoRead, type ConfiguredStream } from '../engine/read.js';
 import type { ScopeKind } from '../streams/types.js';
+import { proxyFor } from '../devin/proxy.js';
 import type { Redactor } from '../protocol/redactor.js';
 import { userAgent } from '../version.js';
 import type { CliIo } from './io.js';
@@ -46,12 +48,18 @@ export interface ClientHooks {
   signal?: AbortSignal;
 }
 
+/**
+ * The client for one command. Throws a config_error ConnectorError when a proxy variable is
+ * unusable (see proxyFor); an injected dispatcher (tests) bypasses proxies.
+ */
 export function createClient(
   config: ConnectorConfig,
   io: CliIo,
   hooks: ClientHooks = {},
 ): DevinClient {
   const { log, onAttempt, signal } = hooks;
+  const proxy = io.dispatcher ? undefined : proxyFor(new URL(config.apiUrl), io.env);
+  if (proxy) log?.('INFO', `connecting to ${new URL(config.apiUrl).host} through ${proxy.label}`);
   const limiter = new AdaptiveLimiter({
     // The limiter and the client keep their own clocks (monotonic; wall clock for Retry-After
     // dates): io.now is the data clock, which tests freeze to fix "today".
@@ -65,6 +73,8 @@ export function createClient(
     limiter,
     ...(io.retryPolicy ? { policy: io.retryPolicy } : {}),
     ...(io.dispatcher ? { dispatcher: io.dispatcher } : {}),
+    ...(proxy ? { proxy } : {}),
+    ...(io.lookup ? { lookup: io.lookup } : {}),
     ...(io.sleep ? { sleep: io.sleep } : {}),
     ...(io.random ? { random: io.random } : {}),
     ...(log ? { log } : {}),
@@ -87,7 +97,9 @@ export async function openReadScope(
     return await resolveScope(client, config.scope);
   } catch (error) {
     reportNoRead(output, streams);
-    throw error;
+    throw error instanceof UnreachableError
+      ? new ConnectorError(`cannot reach the Devin API at ${error.host}: ${error.message}`, error.failureType, error.internal)
+      : error;
   }
 }
 

@@ -1,7 +1,9 @@
 /**
  * What a front door needs from the outside world. The binaries pass the real process; tests pass
- * in-memory streams, a fixed clock, a MockAgent dispatcher or tiny retry delays.
+ * in-memory streams, a fixed clock, a MockAgent dispatcher or tiny retry delays. `env` is where the
+ * proxy variables are read (never process.env directly), so in-process tests can set them.
  */
+import type { LookupFunction } from 'node:net';
 import type { Writable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { RetryPolicy } from '../devin/retry.js';
@@ -18,6 +20,8 @@ export interface CliIo {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   checkpointPolicy?: CheckpointPolicy;
+  /** DNS lookup for the connector's own connections (tests: a mistyped host that must not leave the machine). */
+  lookup?: LookupFunction;
 }
 
 export function processIo(): CliIo {

@@ -5,16 +5,20 @@
  */
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { Agent, type Dispatcher } from 'undici';
+import type { LookupFunction } from 'node:net';
+import type { Dispatcher } from 'undici';
 import {
   AbortedError,
   ApiStatusError,
   ConnectorError,
   ResponseShapeError,
   RetriesExhaustedError,
+  UnreachableError,
 } from './errors.js';
 import type { AdaptiveLimiter, RequestOutcome } from './limiter.js';
-import { DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfter, retryDelayMs, type RetryPolicy } from './retry.js';
+import type { ProxyRoute } from './proxy.js';
+import { DEFAULT_RETRY_POLICY, FIRST_CONTACT, isRetryableStatus, parseRetryAfter, retryDelayMs, type RetryPolicy } from './retry.js';
+import { createDispatcher, DEFAULT_CONNECT_TIMEOUT_MS, networkFailure, type NetworkFailure } from './transport.js';
 
 export type QueryParams = ReadonlyArray<readonly [string, string | number]>;
 
@@ -43,8 +47,12 @@ export interface DevinClientOptions {
   userAgent: string;
   limiter: AdaptiveLimiter;
   policy?: RetryPolicy;
-  /** Tests inject undici's MockAgent here; production uses a keep-alive Agent. */
+  /** Tests inject undici's MockAgent here; production uses a keep-alive Agent (or ProxyAgent). */
   dispatcher?: Dispatcher;
+  /** The proxy that carries every request (src/devin/proxy.ts), when one applies to apiUrl. */
+  proxy?: ProxyRoute | undefined;
+  /** DNS lookup override for the default dispatcher (tests). */
+  lookup?: LookupFunction | undefined;
   log?: LogFn;
   /** Called after every HTTP attempt (retries included); must not throw. */
   onAttempt?: (attempt: HttpAttempt) => void;
@@ -58,30 +66,6 @@ export interface DevinClientOptions {
 
 const MAX_REDIRECTS = 5;
 const MAX_ERROR_BODY_CHARS = 2_000;
-
-/**
- * Network failures worth another attempt: resets, refused or dropped connections, DNS hiccups,
- * timeouts, bodies cut short. Anything else thrown below us (a bad argument, a mock that matched
- * nothing, a closed pool) is a bug or a misconfiguration, and retrying it would only hide it.
- */
-const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'EHOSTUNREACH',
-  'EHOSTDOWN',
-]);
 
 /**
  * Aborts one attempt: an EventEmitter, which undici accepts as a request `signal`. Not an
@@ -122,6 +106,9 @@ export class DevinClient {
   private readonly now: () => number;
   private readonly signal: AbortSignal | undefined;
   private readonly apiKey: string;
+  private readonly proxy: ProxyRoute | undefined;
+  /** True once the host (not a proxy) has answered anything: from then on, a failed connect is a blip. */
+  private reached = false;
   /** Attempts in flight, aborted together when the caller's signal fires (one listener, not one each). */
   private readonly inFlight = new Set<AttemptAbort>();
   /** Resolves when the caller's signal fires, so retry waits end at once. */
@@ -144,13 +131,15 @@ export class DevinClient {
     };
     this.policy = options.policy ?? DEFAULT_RETRY_POLICY;
     this.limiter = options.limiter;
+    this.proxy = options.proxy;
     this.ownsDispatcher = options.dispatcher === undefined;
     this.dispatcher =
       options.dispatcher ??
-      new Agent({
+      createDispatcher({
         connections: options.limiter.snapshot().concurrency + 2,
-        keepAliveTimeout: 30_000,
-        connect: { timeout: Math.min(15_000, this.policy.requestTimeoutMs) },
+        connectTimeoutMs: connectTimeoutOf(this.policy),
+        proxy: options.proxy,
+        lookup: options.lookup,
       });
     this.log = options.log ?? (() => undefined);
     this.onAttempt = options.onAttempt;
@@ -190,6 +179,7 @@ export class DevinClient {
     let redirects = 0;
     let lastProblem = '';
     let lastStatus: number | undefined;
+    let lastNetwork: NetworkFailure | undefined;
     for (let attempt = 1; ; attempt += 1) {
       this.throwIfAborted();
       const ticket = await this.limiter.acquire();
@@ -219,6 +209,8 @@ export class DevinClient {
           signal: controller,
         });
         const status = response.statusCode;
+        this.reached = true;
+        lastNetwork = undefined;
         lastStatus = status;
         attemptStatus = status;
         if (status >= 200 && status < 300) {
@@ -255,8 +247,10 @@ export class DevinClient {
       } catch (error) {
         if (error instanceof ConnectorError) throw error;
         if (this.signal?.aborted) throw new AbortedError();
+        lastNetwork = timedOut ? undefined : networkFailure(error);
         if (timedOut) lastProblem = `no complete answer within ${this.policy.requestTimeoutMs} ms`;
-        else if (isRetryableNetworkError(error)) lastProblem = describeNetworkError(error);
+        else if (lastNetwork?.proxyAuth) throw this.proxyAuthError();
+        else if (lastNetwork) lastProblem = lastNetwork.description;
         else throw error; // not the network: a bug below us, reported as such
       } finally {
         clearTimeout(deadline);
@@ -264,14 +258,16 @@ export class DevinClient {
         this.limiter.release(outcome, ticket);
         this.onAttempt?.({ path: shownPath, status: attemptStatus, durationMs: performance.now() - attemptStarted });
       }
-      if (attempt >= this.policy.maxAttempts) {
-        throw new RetriesExhaustedError(
-          `GET ${shownPath} failed ${attempt} times; last: ${lastProblem}`,
-          lastStatus,
-          `host ${new URL(target.origin).host}`,
-        );
+      // Never connected yet: a refused connection or an unknown name is most likely a wrong api_url
+      // or proxy, not a blip, so the command fails within seconds (SPEC §7, §14).
+      const policy = lastNetwork?.connect && !this.reached ? firstContactPolicy(this.policy) : this.policy;
+      if (attempt >= policy.maxAttempts) {
+        const failed = `GET ${shownPath} failed ${attempt} times${this.proxy ? ` through ${this.proxy.label}` : ''}; last: ${lastProblem}`;
+        const host = new URL(target.origin).host;
+        if (lastNetwork?.connect) throw new UnreachableError(`${failed}. ${this.connectHint(host)}`, host);
+        throw new RetriesExhaustedError(failed, lastStatus, `host ${host}`);
       }
-      const delay = retryDelayMs(attempt, retryAfterMs, this.policy, this.random);
+      const delay = retryDelayMs(attempt, retryAfterMs, policy, this.random);
       this.log('DEBUG', `retrying GET ${shownPath} in ${delay} ms after ${lastProblem} (attempt ${attempt})`);
       await this.pause(delay);
     }
@@ -309,6 +305,23 @@ export class DevinClient {
     return { origin: next.origin, path: `${next.pathname}${next.search}` };
   }
 
+  /** What to check when no connection could be made: api_url, and the proxy variables. */
+  private connectHint(host: string): string {
+    const variable = this.base.protocol === 'https:' ? 'HTTPS_PROXY' : 'HTTP_PROXY';
+    if (this.proxy) {
+      return `Check ${this.proxy.variable} and NO_PROXY (is the proxy up, and can it reach ${host}?), then api_url (${this.base.origin})`;
+    }
+    return `Check that api_url (${this.base.origin}) is right and that ${host} is reachable from here; behind a proxy, set ${variable}`;
+  }
+
+  private proxyAuthError(): ConnectorError {
+    const via = this.proxy ? `${this.proxy.label} ` : 'the proxy ';
+    return new ConnectorError(
+      `${via}requires authentication (407): put the credentials in the proxy URL (http://user:password@host:port)`,
+      'config_error',
+    );
+  }
+
   /** Waits before a retry, but not past an abort. */
   private async pause(ms: number): Promise<void> {
     await Promise.race([this.sleep(ms), this.abortedPromise]);
@@ -323,15 +336,6 @@ export class DevinClient {
 function pathOnly(path: string): string {
   const query = path.indexOf('?');
   return query === -1 ? path : path.slice(0, query);
-}
-
-function isRetryableNetworkError(error: unknown): boolean {
-  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 4; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && RETRYABLE_NETWORK_CODES.has(code)) return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
 }
 
 async function readErrorBody(response: Dispatcher.ResponseData): Promise<{ detail: string | undefined }> {
@@ -376,11 +380,16 @@ function describeBody(text: string): string {
   return `${text.length} bytes`;
 }
 
-function describeNetworkError(error: unknown): string {
-  if (error && typeof error === 'object') {
-    const code = 'code' in error ? String((error as { code: unknown }).code) : undefined;
-    const message = error instanceof Error ? error.message : String(error);
-    return code ? `${code}: ${oneLine(message)}` : oneLine(message);
-  }
-  return String(error);
+function connectTimeoutOf(policy: RetryPolicy): number {
+  return Math.min(policy.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, policy.requestTimeoutMs);
+}
+
+/** The caller's policy, cut down to FIRST_CONTACT (never made longer). */
+function firstContactPolicy(policy: RetryPolicy): RetryPolicy {
+  return {
+    ...policy,
+    maxAttempts: Math.min(policy.maxAttempts, FIRST_CONTACT.maxAttempts),
+    baseDelayMs: Math.min(policy.baseDelayMs, FIRST_CONTACT.baseDelayMs),
+    maxDelayMs: Math.min(policy.maxDelayMs, FIRST_CONTACT.maxDelayMs),
+  };
 }

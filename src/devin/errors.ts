@@ -44,6 +44,17 @@ export class RetriesExhaustedError extends ConnectorError {
   }
 }
 
+/** No connection could be made to the host (or its proxy): refused, unknown name, unreachable, timed out. */
+export class UnreachableError extends RetriesExhaustedError {
+  override name = 'UnreachableError';
+  /** host:port of api_url (the proxy, if any, is named in the message). */
+  readonly host: string;
+  constructor(message: string, host: string) {
+    super(message, undefined, `host ${host}`);
+    this.host = host;
+  }
+}
+
 /** The API answered 200 with a body we cannot use (wrong shape, pagination loop). */
 export class ResponseShapeError extends ConnectorError {
   override name = 'ResponseShapeError';

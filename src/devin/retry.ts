@@ -14,6 +14,8 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
   /** Per-request budget for receiving headers and, separately, for gaps in the body. */
   requestTimeoutMs: number;
+  /** Budget for one connect (DNS, TCP, TLS); default DEFAULT_CONNECT_TIMEOUT_MS, never above requestTimeoutMs. */
+  connectTimeoutMs?: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -23,6 +25,23 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxRetryAfterMs: 5 * 60_000,
   requestTimeoutMs: 60_000,
 };
+
+/**
+ * Retries before the host has ever answered, when no connection could be made (refused, unknown
+ * name, unreachable, connect timeout): a short bounded retry, in case of a blip, and then a clear
+ * "check api_url". Worst case with the default connect timeout: 3 × 3 s + 250 ms + 500 ms of waits
+ * (firstContactWorstCaseMs), inside SPEC §7's 15 seconds.
+ */
+export const FIRST_CONTACT = { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 1_000 } as const;
+
+/** The longest a dead host can hold a command: every first-contact attempt timing out, every wait at its ceiling. */
+export function firstContactWorstCaseMs(connectTimeoutMs: number): number {
+  let total = FIRST_CONTACT.maxAttempts * connectTimeoutMs;
+  for (let attempt = 1; attempt < FIRST_CONTACT.maxAttempts; attempt += 1) {
+    total += Math.min(FIRST_CONTACT.maxDelayMs, FIRST_CONTACT.baseDelayMs * 2 ** (attempt - 1));
+  }
+  return total;
+}
 
 /** HTTP statuses that mean "try again later". */
 export function isRetryableStatus(status: number): boolean {

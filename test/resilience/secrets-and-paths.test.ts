@@ -64,7 +64,7 @@ describe('the API key in echoed error bodies', () => {
   it('a 401 echoing the key on GET /v3/self: one trace for the whole read, every stream INCOMPLETE, key masked', async () => {
     const run = await readUnder([{ kind: 'echo-key', status: 401, path: '/v3/self' }]);
     expect(run.code).toBe(1);
-    expect(traceErrors(run).map((e) => e.stream)).toEqual([undefined]);
+    expect(traceErrors(run).map((e) => [e.stream, e.failure_type])).toEqual([[undefined, 'config_error']]);
     for (const stream of ['members', 'daily_consumption', 'pr_metrics']) expect(statusesOf(run, stream).at(-1)).toBe('INCOMPLETE');
     expectKeyAbsent(run, KEY_ENTERPRISE);
   });
@@ -183,6 +183,7 @@ describe('ids that look like paths', () => {
         overrides: { retryPolicy: FAST_RETRY },
       });
       expect(run.code).toBe(1);
+      // The scope cannot be resolved: one error for the read, not one per stream (SPEC §8).
       expect(traceErrors(run).map((e) => [e.stream, e.failure_type])).toEqual([[undefined, 'config_error']]);
       expect(orgSim.requests.map((r) => r.path)).toEqual(['/v3/self']);
     } finally {
