@@ -94,9 +94,18 @@ export async function openReadScope(
   streams: readonly ConfiguredStream[],
 ): Promise<Scope> {
   try {
-    return await resolveScope(client, config.scope);
+    return await resolveReadScope(client, config);
   } catch (error) {
     reportNoRead(output, streams);
+    throw error;
+  }
+}
+
+/** GET /v3/self for a read; a host that cannot be reached is said so, naming it, once. */
+export async function resolveReadScope(client: DevinClient, config: ConnectorConfig): Promise<Scope> {
+  try {
+    return await resolveScope(client, config.scope);
+  } catch (error) {
     throw error instanceof UnreachableError
       ? new ConnectorError(`cannot reach the Devin API at ${error.host}: ${error.message}`, error.failureType, error.internal)
       : error;

@@ -24,8 +24,7 @@ import { planDefaultStreams, planFromCatalog, syncModeOf, type SingerStreamPlan 
 import { parseSingerState, SingerStateTracker, type SingerInputState } from '../protocol/singer-state.js';
 import { SingerReadOutput, SingerWriter } from '../protocol/singer.js';
 import { VERSION } from '../version.js';
-import { createClient, discoveryScope, loadConfig, notInScopeMessage } from './connector.js';
-import { resolveScope } from '../devin/scope.js';
+import { createClient, discoveryScope, loadConfig, notInScopeMessage, resolveReadScope } from './connector.js';
 import type { ScopeKind } from '../streams/types.js';
 import { EnvConfigError, loadMergedConfig, type MergedConfig } from './env-config.js';
 import { mergedConfigWarnings, requiredKeyEnvHint } from './merged-config-warnings.js';
@@ -144,7 +143,7 @@ async function sync({ config, catalogPlans, catalogPath, input, io, lines, log, 
       }),
   });
   try {
-    const scope = await resolveScope(client, config.scope);
+    const scope = await resolveReadScope(client, config);
     const plans = catalogPlans ?? planDefaultStreams(scope.kind);
     const streams = plans.map((plan) => ({ stream: plan.stream, syncMode: syncModeOf(plan) }));
     const foreign = streamsNotInScope(streams, scope);
