@@ -13,7 +13,7 @@ import { SECRET_KEYS, configSchema } from '../config/schema.js';
 import { configJsonSchema } from '../config/spec.js';
 import { isConnectorError } from '../devin/errors.js';
 import { runRead } from '../engine/read.js';
-import { StateError } from '../engine/state.js';
+import { describeStateWarning, StateError } from '../engine/state.js';
 import { CatalogError } from '../protocol/airbyte-catalog.js';
 import { LineWriter, OutputClosedError } from '../protocol/line-writer.js';
 import { Redactor } from '../protocol/redactor.js';
@@ -190,7 +190,8 @@ async function runTapCommand(
   if (!merged) throw new TapInputError('no config: pass --config FILE (repeatable) or --config ENV');
   const config = resolveMerged(merged, io, redactor);
   const plans = args.catalog === undefined ? planAllStreams(config) : await readCatalog(args.catalog, config, log);
-  const input = args.state === undefined ? { streams: new Map(), document: {} } : await readState(args.state);
+  const input = args.state === undefined ? { streams: new Map(), warnings: [], document: {} } : await readState(args.state);
+  for (const warning of input.warnings) log.warning(`state file ${args.state}: ${describeStateWarning(warning)}`);
   if (plans.length === 0) {
     log.warning('the catalog selects no stream: nothing to sync');
     return EXIT_OK;

@@ -1,12 +1,18 @@
 /**
  * Per-stream state, the same shape in both protocols (Singer wraps it in bookmarks):
- * - `date`: the cursor, the last *complete* billing day whose records have all been emitted;
+ * - `date`: the cursor, the last *complete* billing day whose records have all been emitted (read from
+ *   the key named after the stream's cursor field);
  * - `progress`: inside a slice of a member fan-out, every member whose user_id sorts at or before
  *   `done_through` has all billing days up to `to` emitted (so a killed read resumes mid-slice);
  * - `granularity`: for pr_metrics, the granularity the cursor belongs to.
+ *
+ * A stream's saved state that does not fit the stream (SPEC §6) is not an error: it becomes a warning
+ * naming the stream, and that stream reads from start_date. Only problems with the file as a whole (not
+ * JSON, not an array or object, an entry without a stream name) are a StateError.
  */
 import { parseDay } from '../devin/billing-day.js';
 import { isRecord } from '../streams/normalize.js';
+import { CURSOR_FIELDS, cursorMismatch } from './cursor-format.js';
 
 export interface StreamProgress {
   to: string;
@@ -19,34 +25,99 @@ export interface StreamState {
   granularity?: string;
 }
 
-/** A state blob that cannot be used; the caller adds which file it came from. */
+/** A state file that cannot be used at all; the caller adds which file it came from. */
 export class StateError extends Error {
   override name = 'StateError';
 }
 
+/** A stream whose saved state was not understood: `problem` completes "the state of stream <stream> …". */
+export interface StateWarning {
+  stream: string;
+  problem: string;
+}
+
+/** What a --state file holds for this connector: the usable per-stream states, and what was not understood. */
+export interface ParsedStates {
+  streams: Map<string, StreamState>;
+  warnings: StateWarning[];
+}
+
+/** The stream a saved state belongs to, as far as reading the state needs to know it. */
+export interface StateOwner {
+  name: string;
+  cursorField: string | undefined;
+}
+
+type Parsed = { state: StreamState } | { problem: string };
+
+export function emptyStates(): ParsedStates {
+  return { streams: new Map(), warnings: [] };
+}
+
+/** The one line both front doors log for a warning. */
+export function describeStateWarning(warning: StateWarning): string {
+  return `the state of stream ${warning.stream} ${warning.problem}, so ${warning.stream} reads from start_date`;
+}
+
+/**
+ * Adds one stream's saved state: an Airbyte `stream_state` (`form: 'state'`) or a Singer bookmark. A
+ * state that is not understood replaces any earlier one of the stream with a warning.
+ */
+export function addStreamState(into: ParsedStates, owner: StateOwner, raw: unknown, form: 'state' | 'bookmark' = 'state'): void {
+  const parsed = form === 'bookmark' ? parseBookmark(owner.cursorField, raw) : parseStreamState(owner.cursorField, raw);
+  if ('problem' in parsed) {
+    into.streams.delete(owner.name);
+    into.warnings.push({ stream: owner.name, problem: parsed.problem });
+  } else {
+    into.streams.set(owner.name, parsed.state);
+  }
+}
+
 /** Validates one stream's state blob. Unknown keys are ignored (older or newer versions of us). */
-export function parseStreamState(stream: string, raw: unknown): StreamState {
-  if (raw === null || raw === undefined) return {};
-  if (!isRecord(raw)) throw new StateError(`the state of stream ${stream} must be an object`);
+export function parseStreamState(cursorField: string | undefined, raw: unknown): Parsed {
+  if (raw === null || raw === undefined) return { state: {} };
+  if (!isRecord(raw)) return { problem: `is ${JSON.stringify(raw)}, not an object` };
   const state: StreamState = {};
-  if (raw.date !== undefined && raw.date !== null) {
-    if (typeof raw.date !== 'string' || parseDay(raw.date) === undefined) {
-      throw new StateError(`the state of stream ${stream} has date ${JSON.stringify(raw.date)}, not a YYYY-MM-DD billing day`);
+  if (cursorField !== undefined) {
+    const cursor = raw[cursorField];
+    if (cursor !== undefined && cursor !== null) {
+      const mismatch = cursorMismatch(cursorField, cursor);
+      if (mismatch) return { problem: mismatch };
+      state.date = cursor as string;
+    } else {
+      const other = CURSOR_FIELDS.find((field) => field !== cursorField && raw[field] !== undefined && raw[field] !== null);
+      if (other) return { problem: `keeps a cursor under ${other}, but its cursor field is ${cursorField}` };
     }
-    state.date = raw.date;
   }
   if (raw.progress !== undefined && raw.progress !== null) {
     const progress = raw.progress;
-    if (
-      !isRecord(progress) ||
-      typeof progress.to !== 'string' ||
-      parseDay(progress.to) === undefined ||
-      typeof progress.done_through !== 'string'
-    ) {
-      throw new StateError(`the state of stream ${stream} has a progress entry that is not {to: YYYY-MM-DD, done_through: user_id}`);
+    if (!isRecord(progress) || typeof progress.to !== 'string' || parseDay(progress.to) === undefined || typeof progress.done_through !== 'string') {
+      return { problem: 'has a progress entry that is not {to: YYYY-MM-DD, done_through: user_id}' };
     }
     state.progress = { to: progress.to, done_through: progress.done_through };
   }
   if (typeof raw.granularity === 'string') state.granularity = raw.granularity;
-  return state;
+  return { state };
+}
+
+/**
+ * A Singer bookmark (`replication_key`, `replication_key_value`, and our other keys beside them) as the
+ * stream's state. A bookmark without `replication_key_value` means "no cursor yet".
+ */
+export function parseBookmark(cursorField: string | undefined, raw: unknown): Parsed {
+  if (raw === null || raw === undefined) return { state: {} };
+  if (!isRecord(raw)) return { problem: `is ${JSON.stringify(raw)}, not a bookmark object` };
+  const { replication_key: key, replication_key_value: value, ...rest } = raw;
+  if (key !== undefined && key !== null && key !== cursorField) {
+    const expected = cursorField === undefined ? 'this stream has no replication key' : `its replication key is ${cursorField}`;
+    return { problem: `has replication_key ${JSON.stringify(key)}, but ${expected}` };
+  }
+  if (cursorField === undefined) return parseStreamState(undefined, rest);
+  if (value !== undefined && value !== null) {
+    const mismatch = cursorMismatch(cursorField, value, 'replication_key_value');
+    if (mismatch) return { problem: mismatch };
+  }
+  // The bookmark's own value is the cursor; a stray key of the cursor's name is not.
+  const { [cursorField]: _stray, ...others } = rest;
+  return parseStreamState(cursorField, { ...others, [cursorField]: value });
 }
