@@ -36,7 +36,7 @@ describe('a git checkout of the package', () => {
     await run('npm', ['run', 'prepare'], { cwd: clone, timeout: 60_000 });
     const packed = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: clone, maxBuffer: 16 * 1024 * 1024 });
     packedPaths = (JSON.parse(packed.stdout) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((file) => file.path);
-  }, 90_000);
+  }, 120_000);
 
   it('has no dist/ until prepare builds it', () => {
     expect(distBeforePrepare).toBe(false);

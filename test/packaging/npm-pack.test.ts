@@ -98,11 +98,15 @@ describe('the npm package', () => {
     expect(text.stdout).toContain(pkg.version);
   });
 
-  it('has one version everywhere: package.json, metadata.yaml, the Dockerfile label and the installed package', () => {
+  it('has one version everywhere: package.json, metadata.yaml, the Dockerfile label, the tarball the README installs and the installed package', () => {
     const metadata = parseYaml(readFileSync(join(ROOT, 'metadata.yaml'), 'utf8')) as { data: { dockerImageTag: string } };
     const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
     expect(metadata.data.dockerImageTag).toBe(pkg.version);
     expect(dockerfile).toContain(`LABEL io.airbyte.version="${pkg.version}"`);
     expect(packed.filename).toBe(`${pkg.name}-${pkg.version}.tgz`);
+    // The README's install commands name the tarball npm pack writes.
+    const readmeTarballs = readFileSync(join(ROOT, 'README.md'), 'utf8').match(/source-devin-\d+\.\d+\.\d+[^\s/]*\.tgz/g) ?? [];
+    expect(readmeTarballs.length).toBeGreaterThan(0);
+    expect(new Set(readmeTarballs)).toEqual(new Set([packed.filename]));
   });
 });
