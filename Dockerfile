@@ -11,7 +11,9 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /build
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# --ignore-scripts: the package's own `prepare` (a build, for installs from git) would run here, before
+# src/ is copied; the build is the explicit step below. Compiling needs no install script of a dependency.
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
 RUN npm run build
@@ -20,7 +22,8 @@ FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /airbyte/integration_code
 COPY package.json package-lock.json ./
-# Production dependencies only; no install scripts run (none of them needs one).
+# Production dependencies only; no install scripts run (none of them needs one, and `prepare` would try
+# to compile with a TypeScript that is not installed here).
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /build/dist ./dist
 COPY schemas ./schemas

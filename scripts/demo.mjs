@@ -6,6 +6,7 @@ import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startSimulator } from '../dist/simulator/index.js';
+import { demoStartDate } from './demo-dates.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = `${root}demo-output`;
@@ -16,7 +17,8 @@ const sim = await startSimulator({ members: MEMBERS, days: DAYS });
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 
-const startDate = new Date(Date.now() - (DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
+// The simulator's data set ends at today's billing day (not today's calendar date before 08:00 UTC).
+const startDate = demoStartDate(Date.now(), DAYS);
 const config = { api_key: 'cog_sim_enterprise', api_url: sim.url, start_date: startDate, window_days: 30 };
 const streams = ['members', 'daily_consumption', 'pr_metrics'];
 const catalog = {

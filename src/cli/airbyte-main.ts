@@ -9,7 +9,7 @@ import { dayOfMillis } from '../devin/billing-day.js';
 import { ConnectorError, isConnectorError } from '../devin/errors.js';
 import { runCheck } from '../engine/check.js';
 import { runRead, streamsNotInScope } from '../engine/read.js';
-import { StateError } from '../engine/state.js';
+import { describeStateWarning, StateError } from '../engine/state.js';
 import { airbyteCatalog, CatalogError, parseConfiguredCatalog } from '../protocol/airbyte-catalog.js';
 import { parseAirbyteState } from '../protocol/airbyte-state.js';
 import { AirbyteWriter } from '../protocol/airbyte.js';
@@ -186,9 +186,8 @@ async function runCommand(
   const rawCatalog = await readJsonFile(args.catalog as string, 'catalog');
   const streams = withFile(args.catalog as string, () => parseConfiguredCatalog(rawCatalog), 'catalog');
   const rawState = args.state === undefined ? undefined : await readJsonFile(args.state, 'state');
-  const stateWarnings: string[] = [];
-  const state = withFile(args.state ?? '', () => parseAirbyteState(rawState, stateWarnings), 'state');
-  for (const warning of stateWarnings) writer.log('WARN', warning);
+  const state = withFile(args.state ?? '', () => parseAirbyteState(rawState), 'state');
+  for (const warning of state.warnings) writer.log('WARN', `state file ${args.state}: ${describeStateWarning(warning)}`);
 
   const output = writer.readOutput();
   const client = createClient(config, io, { log: (level, message) => output.log(level, message), signal });
@@ -202,7 +201,7 @@ async function runCommand(
       config,
       scope,
       streams,
-      state,
+      state: state.streams,
       output,
       client,
       now: io.now,

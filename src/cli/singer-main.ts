@@ -13,7 +13,7 @@ import { SECRET_KEYS } from '../config/schema.js';
 import { configJsonSchema } from '../config/spec.js';
 import { isConnectorError } from '../devin/errors.js';
 import { runRead, streamsNotInScope } from '../engine/read.js';
-import { StateError } from '../engine/state.js';
+import { describeStateWarning, StateError } from '../engine/state.js';
 import { CatalogError } from '../protocol/airbyte-catalog.js';
 import { LineWriter, OutputClosedError } from '../protocol/line-writer.js';
 import { Redactor } from '../protocol/redactor.js';
@@ -98,7 +98,8 @@ async function runTapCommand(
   if (!merged) throw new TapInputError('no config: pass --config FILE (repeatable) or --config ENV');
   const config = resolveMerged(merged, io, redactor);
   const catalogPlans = args.catalog === undefined ? undefined : await readCatalog(args.catalog, log);
-  const input = args.state === undefined ? { streams: new Map(), document: {} } : await readState(args.state, log);
+  const input = args.state === undefined ? { streams: new Map(), warnings: [], document: {} } : await readState(args.state);
+  for (const warning of input.warnings) log.warning(`state file ${args.state}: ${describeStateWarning(warning)}`);
   if (catalogPlans?.length === 0) {
     log.warning('the catalog selects no stream: nothing to sync');
     return EXIT_OK;
@@ -225,13 +226,10 @@ async function readCatalog(path: string, log: SingerLog): Promise<SingerStreamPl
   }
 }
 
-async function readState(path: string, log: SingerLog): Promise<SingerInputState> {
+async function readState(path: string): Promise<SingerInputState> {
   const raw = await readJsonFile(path, 'state');
   try {
-    const warnings: string[] = [];
-    const state = parseSingerState(raw, warnings);
-    for (const warning of warnings) log.warning(warning);
-    return state;
+    return parseSingerState(raw);
   } catch (error) {
     if (error instanceof StateError) throw new TapInputError(`state file ${path}: ${error.message}`);
     throw error;

@@ -62,13 +62,7 @@ export function resolveConfig(raw: unknown, today: number): ConnectorConfig {
   if (startDay < earliest) {
     throw new ConfigError(`start_date must be ${EARLIEST_START_DATE} or later (got "${formatDay(startDay)}")`, 'start_date');
   }
-  if (startDay > endDay) {
-    const startText = config.start_date ?? `${formatDay(startDay)} (the default, 30 days ago)`;
-    throw new ConfigError(
-      `start_date ${startText} is after end_date ${config.end_date ?? formatDay(endDay)}: the range is empty`,
-      'start_date',
-    );
-  }
+  if (startDay > endDay) throw new ConfigError(emptyRangeMessage(config, startDay, endDay, today), 'start_date');
 
   return {
     apiKey,
@@ -81,6 +75,22 @@ export function resolveConfig(raw: unknown, today: number): ConnectorConfig {
     maxConcurrency: config.max_concurrency,
     windowDays: config.window_days,
   };
+}
+
+/**
+ * Why the range is empty. Without an end_date the range ends at today's billing day, which is not
+ * today's calendar date before 08:00 UTC: a start_date of "today" then is one day too late, and the
+ * message says so rather than naming an end_date the user never set.
+ */
+function emptyRangeMessage(config: ParsedConfig, startDay: number, endDay: number, today: number): string {
+  const startText = config.start_date ?? `${formatDay(startDay)} (the default, 30 days ago)`;
+  if (config.end_date !== undefined) return `start_date ${startText} is after end_date ${config.end_date}: the range is empty`;
+  const head = `start_date ${startText} is after today's billing day ${formatDay(today)} (end_date is not set, so the range ends today)`;
+  if (startDay !== today + 1) return `${head}: the range is empty`;
+  return (
+    `${head}: a Devin billing day starts at 08:00 UTC, so until 08:00 UTC today's billing day is still ` +
+    `yesterday's date; set start_date to ${formatDay(today)} or earlier, or run again after 08:00 UTC`
+  );
 }
 
 function resolveDay(text: string | undefined, key: string): number | undefined {

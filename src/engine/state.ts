@@ -5,10 +5,17 @@
  * - `progress`: inside a slice of a fan-out, every partition whose id sorts at or before
  *   `done_through` — and that the `covered` digest proves existed then (./coverage.ts) — has all
  *   billing days up to `to` emitted, so a killed read resumes mid-slice.
+ *
+ * A stream's saved state that does not fit the stream (SPEC §6) is not an error: it becomes a warning
+ * naming the stream, and that stream reads from start_date. Only problems with the file as a whole (not
+ * JSON, not an array or object, an entry without a stream name) are a StateError.
  */
 import { parseDay } from '../devin/billing-day.js';
 import { isRecord } from '../streams/normalize.js';
 import type { StreamDeclaration } from '../streams/types.js';
+import { CURSOR_FIELDS, cursorMismatch } from './cursor-format.js';
+
+export { formatTimestamp, parseTimestamp } from './cursor-format.js';
 
 export interface DayProgress {
   to: string;
@@ -21,57 +28,69 @@ export interface StreamState {
   progress?: DayProgress;
 }
 
-/** A state blob that cannot be used; the caller adds which file it came from. */
+/** A state file that cannot be used at all; the caller adds which file it came from. */
 export class StateError extends Error {
   override name = 'StateError';
 }
 
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
-
-/** Unix seconds of a `YYYY-MM-DDTHH:MM:SSZ` cursor, or undefined. */
-export function parseTimestamp(text: unknown): number | undefined {
-  if (typeof text !== 'string' || !TIMESTAMP.test(text)) return undefined;
-  const ms = Date.parse(text);
-  return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 19) + 'Z' !== text ? undefined : ms / 1000;
+/** A stream whose saved state was not understood: `problem` completes "the state of stream <stream> …". */
+export interface StateWarning {
+  stream: string;
+  problem: string;
 }
 
-/** `YYYY-MM-DDTHH:MM:SSZ` of Unix seconds. */
-export function formatTimestamp(seconds: number): string {
-  return `${new Date(Math.floor(seconds) * 1000).toISOString().slice(0, 19)}Z`;
+/** What a --state file holds for this connector: the usable per-stream states, and what was not understood. */
+export interface ParsedStates {
+  streams: Map<string, StreamState>;
+  warnings: StateWarning[];
 }
 
-/** Does `value` fit the stream's cursor? */
-export function cursorFits(stream: Pick<StreamDeclaration, 'cursor'>, value: unknown): boolean {
-  if (!stream.cursor) return false;
-  return stream.cursor.kind === 'billing-day'
-    ? typeof value === 'string' && parseDay(value) !== undefined
-    : parseTimestamp(value) !== undefined;
+/** The stream a saved state belongs to, as far as reading the state needs to know it. */
+export type StateOwner = Pick<StreamDeclaration, 'name' | 'cursor'>;
+
+type Parsed = { state: StreamState } | { problem: string };
+
+export function emptyStates(): ParsedStates {
+  return { streams: new Map(), warnings: [] };
+}
+
+/** The one line both front doors log for a warning. */
+export function describeStateWarning(warning: StateWarning): string {
+  return `the state of stream ${warning.stream} ${warning.problem}, so ${warning.stream} reads from start_date`;
 }
 
 /**
- * Validates one stream's state blob. Unknown keys are ignored (older or newer versions of us). A
- * state that cannot apply to the stream any more is dropped with a warning (the stream then reads
- * from start_date).
+ * Adds one stream's saved state: an Airbyte `stream_state` (`form: 'state'`) or a Singer bookmark. A
+ * state that is not understood replaces any earlier one of the stream with a warning.
  */
-export function parseStreamState(stream: Pick<StreamDeclaration, 'name' | 'cursor'>, raw: unknown, warnings: string[] = []): StreamState {
-  if (raw === null || raw === undefined) return {};
-  if (!isRecord(raw)) throw new StateError(`the state of stream ${stream.name} must be an object`);
+export function addStreamState(into: ParsedStates, owner: StateOwner, raw: unknown, form: 'state' | 'bookmark' = 'state'): void {
+  const parsed = form === 'bookmark' ? parseBookmark(owner.cursor, raw) : parseStreamState(owner.cursor, raw);
+  if ('problem' in parsed) {
+    into.streams.delete(owner.name);
+    into.warnings.push({ stream: owner.name, problem: parsed.problem });
+  } else {
+    into.streams.set(owner.name, parsed.state);
+  }
+}
+
+/** Validates one stream's state blob. Unknown keys are ignored (older or newer versions of us). */
+export function parseStreamState(cursor: StateOwner['cursor'], raw: unknown): Parsed {
+  if (raw === null || raw === undefined) return { state: {} };
+  if (!isRecord(raw)) return { problem: `is ${JSON.stringify(raw)}, not an object` };
   const state: StreamState = {};
-  const field = stream.cursor?.field;
-  if (field !== undefined && raw[field] !== undefined && raw[field] !== null) {
-    if (!cursorFits(stream, raw[field])) {
-      const unit = stream.cursor?.kind === 'billing-day' ? 'a YYYY-MM-DD billing day' : 'a YYYY-MM-DDTHH:MM:SSZ timestamp';
-      throw new StateError(`the state of stream ${stream.name} has ${field} ${JSON.stringify(raw[field])}, not ${unit}`);
+  if (cursor !== undefined) {
+    const value = raw[cursor.field];
+    if (value !== undefined && value !== null) {
+      const mismatch = cursorMismatch(cursor, value);
+      if (mismatch) return { problem: mismatch };
+      state[cursor.field] = value;
+    } else {
+      const other = CURSOR_FIELDS.find((field) => field !== cursor.field && raw[field] !== undefined && raw[field] !== null);
+      if (other) return { problem: `keeps a cursor under ${other}, but its cursor field is ${cursor.field}` };
     }
-    state[field] = raw[field];
   }
-  if (raw.granularity === 'user_day') {
-    // Written by version 1 for per-member rows: that cursor says nothing about the per-day rows.
-    warnings.push(
-      `${stream.name}: the saved state is for granularity user_day (per-member rows, now the pr_metrics_by_member stream); reading from start_date`,
-    );
-    return {};
-  }
+  // Written by version 1 for per-member rows: that cursor says nothing about the per-day rows.
+  if (raw.granularity === 'user_day') return { problem: 'was written for per-member rows (granularity user_day, now the pr_metrics_by_member stream)' };
   if (raw.progress !== undefined && raw.progress !== null) {
     const progress = raw.progress;
     if (
@@ -81,7 +100,7 @@ export function parseStreamState(stream: Pick<StreamDeclaration, 'name' | 'curso
       typeof progress.done_through !== 'string' ||
       (progress.covered !== undefined && typeof progress.covered !== 'string')
     ) {
-      throw new StateError(`the state of stream ${stream.name} has a progress entry that is not {to: YYYY-MM-DD, done_through: id}`);
+      return { problem: 'has a progress entry that is not {to: YYYY-MM-DD, done_through: id}' };
     }
     state.progress = {
       to: progress.to,
@@ -89,5 +108,28 @@ export function parseStreamState(stream: Pick<StreamDeclaration, 'name' | 'curso
       ...(typeof progress.covered === 'string' ? { covered: progress.covered } : {}),
     };
   }
-  return state;
+  return { state };
+}
+
+/**
+ * A Singer bookmark (`replication_key`, `replication_key_value`, and our other keys beside them) as the
+ * stream's state. A bookmark without `replication_key_value` means "no cursor yet".
+ */
+export function parseBookmark(cursor: StateOwner['cursor'], raw: unknown): Parsed {
+  const cursorField = cursor?.field;
+  if (raw === null || raw === undefined) return { state: {} };
+  if (!isRecord(raw)) return { problem: `is ${JSON.stringify(raw)}, not a bookmark object` };
+  const { replication_key: key, replication_key_value: value, ...rest } = raw;
+  if (key !== undefined && key !== null && key !== cursorField) {
+    const expected = cursorField === undefined ? 'this stream has no replication key' : `its replication key is ${cursorField}`;
+    return { problem: `has replication_key ${JSON.stringify(key)}, but ${expected}` };
+  }
+  if (cursor === undefined || cursorField === undefined) return parseStreamState(undefined, rest);
+  if (value !== undefined && value !== null) {
+    const mismatch = cursorMismatch(cursor, value, 'replication_key_value');
+    if (mismatch) return { problem: mismatch };
+  }
+  // The bookmark's own value is the cursor; a stray key of the cursor's name is not.
+  const { [cursorField]: _stray, ...others } = rest;
+  return parseStreamState(cursor, { ...others, [cursorField]: value });
 }

@@ -1,26 +1,31 @@
 /**
- * Reads the --state file Airbyte passes back: a JSON array of AirbyteStateMessage (STREAM or GLOBAL),
- * or a legacy object blob (LEGACY `data`, a map of stream → state, or Singer-style bookmarks).
- * Entries for streams we do not know or were not asked for are ignored.
+ * Reads the --state file Airbyte passes back: a JSON array of AirbyteStateMessage (STREAM, GLOBAL or
+ * LEGACY), or a legacy object blob: `{"data": {...}}` or `{"type": "LEGACY", "data": {...}}` (what older
+ * Airbyte versions saved), a map of stream → state, or Singer-style bookmarks.
+ *
+ * A problem with the file as a whole (not an array or object, an entry without a stream name) is a
+ * StateError; a stream's state that does not fit the stream is a warning (engine/state.ts). Entries for
+ * streams we do not know are ignored: another connector's or an older version's, not ours to judge.
  */
-import { parseStreamState, StateError, type StreamState } from '../engine/state.js';
+import { addStreamState, emptyStates, StateError, type ParsedStates } from '../engine/state.js';
 import { findStream } from '../streams/index.js';
 import { isRecord } from '../streams/normalize.js';
 
-export function parseAirbyteState(raw: unknown, warnings: string[] = []): Map<string, StreamState> {
-  const states = new Map<string, StreamState>();
-  const read = (entry: unknown, index: number): void => readStateMessage(unwrapEnvelope(entry), index, states, warnings);
+export function parseAirbyteState(raw: unknown): ParsedStates {
+  const states = emptyStates();
   if (raw === null || raw === undefined) return states;
   if (Array.isArray(raw)) {
-    raw.forEach(read);
+    raw.forEach((entry, index) => readStateMessage(unwrapEnvelope(entry), index, states));
     return states;
   }
   if (isRecord(raw)) {
-    if (raw.type === 'STREAM' || raw.type === 'GLOBAL' || raw.type === 'STATE') {
-      read(raw, 0);
-      return states;
+    if (raw.type === 'STREAM' || raw.type === 'GLOBAL' || raw.type === 'STATE' || raw.type === 'LEGACY') {
+      readStateMessage(unwrapEnvelope(raw), 0, states);
+    } else if (isLegacyEnvelope(raw)) {
+      readLegacyBlob(raw.data, states);
+    } else {
+      readLegacyBlob(raw, states);
     }
-    readLegacyBlob(raw, states, warnings);
     return states;
   }
   throw new StateError('must be a JSON array of state messages (or a legacy state object)');
@@ -31,43 +36,45 @@ function unwrapEnvelope(entry: unknown): unknown {
   return isRecord(entry) && entry.type === 'STATE' && isRecord(entry.state) ? entry.state : entry;
 }
 
-function readStateMessage(entry: unknown, index: number, states: Map<string, StreamState>, warnings: string[]): void {
+/** `{"data": {...}}`: the legacy blob under `data`, with no stream of ours beside it. */
+function isLegacyEnvelope(raw: Record<string, unknown>): raw is { data: Record<string, unknown> } {
+  return isRecord(raw.data) && Object.keys(raw).every((key) => !findStream(key));
+}
+
+function readStateMessage(entry: unknown, index: number, states: ParsedStates): void {
   if (!isRecord(entry)) throw new StateError(`entry ${index} must be an object`);
   const type = entry.type ?? (entry.stream ? 'STREAM' : entry.global ? 'GLOBAL' : entry.data ? 'LEGACY' : undefined);
   if (type === 'STREAM') {
-    readStreamEntry(entry.stream, `entry ${index}`, states, warnings);
+    readStreamEntry(entry.stream, `entry ${index}`, states);
   } else if (type === 'GLOBAL') {
     const global = entry.global;
     if (!isRecord(global) || !Array.isArray(global.stream_states)) {
       throw new StateError(`entry ${index} is GLOBAL state without global.stream_states`);
     }
-    global.stream_states.forEach((streamState, i) => readStreamEntry(streamState, `entry ${index} stream_states[${i}]`, states, warnings));
+    global.stream_states.forEach((streamState, i) => readStreamEntry(streamState, `entry ${index} stream_states[${i}]`, states));
   } else if (type === 'LEGACY') {
     if (!isRecord(entry.data)) throw new StateError(`entry ${index} is LEGACY state without a data object`);
-    readLegacyBlob(entry.data, states, warnings);
+    readLegacyBlob(entry.data, states);
   } else {
     throw new StateError(`entry ${index} has none of stream, global or data (type ${JSON.stringify(entry.type)})`);
   }
 }
 
-function readStreamEntry(value: unknown, where: string, states: Map<string, StreamState>, warnings: string[]): void {
+function readStreamEntry(value: unknown, where: string, states: ParsedStates): void {
   if (!isRecord(value) || !isRecord(value.stream_descriptor) || typeof value.stream_descriptor.name !== 'string') {
     throw new StateError(`${where} must have stream_descriptor.name`);
   }
-  const name = value.stream_descriptor.name;
-  const stream = findStream(name);
-  // Another connector's or an older version's stream: not ours to judge.
-  if (!stream) return;
-  states.set(name, parseStreamState(stream, value.stream_state, warnings));
+  const stream = findStream(value.stream_descriptor.name);
+  if (stream) addStreamState(states, stream, value.stream_state);
 }
 
-function readLegacyBlob(blob: Record<string, unknown>, states: Map<string, StreamState>, warnings: string[]): void {
-  const streams = isRecord(blob.bookmarks) ? blob.bookmarks : blob;
-  for (const [name, value] of Object.entries(streams)) {
+function readLegacyBlob(blob: Record<string, unknown>, states: ParsedStates): void {
+  const bookmarks = isRecord(blob.bookmarks);
+  for (const [name, value] of Object.entries(bookmarks ? (blob.bookmarks as Record<string, unknown>) : blob)) {
     const stream = findStream(name);
-    if (!isRecord(value) || !stream) continue;
+    if (!stream) continue;
     // A Singer bookmark keeps the cursor in replication_key_value.
-    const state = 'replication_key_value' in value && stream.cursor ? { ...value, [stream.cursor.field]: value.replication_key_value } : value;
-    states.set(name, parseStreamState(stream, state, warnings));
+    const isBookmark = bookmarks || (isRecord(value) && ('replication_key_value' in value || 'replication_key' in value));
+    addStreamState(states, stream, value, isBookmark ? 'bookmark' : 'state');
   }
 }

@@ -126,7 +126,8 @@ describe('acceptance-test-config.yml', () => {
     const raw = readJson<Array<{ type: string; stream: { stream_descriptor: { name: string }; stream_state: { date: string } } }>>(path);
     expect(Array.isArray(raw)).toBe(true);
     for (const entry of raw) expect(entry.type).toBe('STREAM');
-    const states = parseAirbyteState(raw);
+    const { streams: states, warnings } = parseAirbyteState(raw);
+    expect(warnings).toEqual([]);
     expect([...states.keys()].sort()).toEqual([...INCREMENTAL_STREAMS].sort());
     const end = parseDay(readJson<{ end_date: string }>('integration_tests/config.json').end_date)!;
     for (const [stream, state] of states) {

@@ -100,6 +100,14 @@ describe('Dockerfile stages', () => {
     expect(copiedBeforeInstall).toEqual(expect.arrayContaining(['package.json', 'package-lock.json']));
   });
 
+  it('runs no install scripts in any stage: the package\'s own prepare (a build for git installs) cannot run there', () => {
+    // In the build stage prepare would run before src/ is copied; in the runtime stage TypeScript is absent.
+    expect(pkg.scripts.prepare).toMatch(/\bnpm run build\b/);
+    for (const stage of stages) {
+      for (const command of runs(stage).filter((candidate) => INSTALL.test(candidate))) expect(command).toMatch(/--ignore-scripts\b/);
+    }
+  });
+
   it('runs as a non-root user in the final stage', () => {
     const users = instructionsOf(runtime, 'USER');
     expect(users.length).toBeGreaterThan(0);

@@ -1,7 +1,12 @@
 /**
  * The npm package as a user gets it: `npm pack` makes a tarball with only the whitelisted files, it
- * installs into an empty folder with nothing but its production dependencies (offline, from the npm cache
- * that `npm ci` filled), and both executables work from there and report the package version.
+ * installs into an empty folder with nothing but its production dependencies, and both executables work
+ * from there and report the package version.
+ *
+ * The install is `npm ci --offline` with a lock made from the committed one (./app-lockfile.ts): it reads
+ * only the tarballs that the repository's own `npm ci` put into the npm cache, so it passes on a machine
+ * whose cache was empty before that `npm ci` (.ci/run proves it with a cache of its own) and never reaches
+ * the network.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +17,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { connectorSpecification } from '../../src/config/spec.js';
+import { appProjectFor } from './app-lockfile.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -42,13 +48,19 @@ describe('the npm package', () => {
     });
     packed = (JSON.parse(stdout) as PackResult[])[0]!;
     mkdirSync(app);
-    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'empty-project', version: '1.0.0', private: true }));
-    // --offline: production dependencies come from the npm cache (filled by `npm ci`); nothing is downloaded.
-    await run('npm', ['install', '--offline', '--no-audit', '--no-fund', join(dir, packed.filename)], {
-      cwd: app,
-      timeout: 45_000,
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    const tarball = join(dir, packed.filename);
+    const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as Parameters<typeof appProjectFor>[2];
+    const project = appProjectFor(tarball, pkg, lock);
+    writeFileSync(join(app, 'package.json'), JSON.stringify(project.packageJson, null, 2));
+    writeFileSync(join(app, 'package-lock.json'), JSON.stringify(project.lockfile, null, 2));
+    try {
+      await run('npm', ['ci', '--offline', '--no-audit', '--no-fund'], { cwd: app, timeout: 45_000, maxBuffer: 16 * 1024 * 1024 });
+    } catch (error) {
+      const stderr = String((error as { stderr?: unknown }).stderr ?? '');
+      if (!/ENOTCACHED/.test(stderr)) throw error;
+      // Only a cache that never saw this lockfile's `npm ci` lacks the tarballs.
+      throw new Error(`the npm cache lacks the production tarballs; run \`npm ci\` first with the same npm_config_cache\n${stderr}`);
+    }
   }, 80_000);
 
   const bin = (name: string, args: string[]) =>
@@ -86,11 +98,15 @@ describe('the npm package', () => {
     expect(text.stdout).toContain(pkg.version);
   });
 
-  it('has one version everywhere: package.json, metadata.yaml, the Dockerfile label and the installed package', () => {
+  it('has one version everywhere: package.json, metadata.yaml, the Dockerfile label, the tarball the README installs and the installed package', () => {
     const metadata = parseYaml(readFileSync(join(ROOT, 'metadata.yaml'), 'utf8')) as { data: { dockerImageTag: string } };
     const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
     expect(metadata.data.dockerImageTag).toBe(pkg.version);
     expect(dockerfile).toContain(`LABEL io.airbyte.version="${pkg.version}"`);
     expect(packed.filename).toBe(`${pkg.name}-${pkg.version}.tgz`);
+    // The README's install commands name the tarball npm pack writes.
+    const readmeTarballs = readFileSync(join(ROOT, 'README.md'), 'utf8').match(/source-devin-\d+\.\d+\.\d+[^\s/]*\.tgz/g) ?? [];
+    expect(readmeTarballs.length).toBeGreaterThan(0);
+    expect(new Set(readmeTarballs)).toEqual(new Set([packed.filename]));
   });
 });

@@ -195,7 +195,7 @@ describe('the --state file', () => {
     const state = [{ type: 'STREAM', stream: { stream_descriptor: { name: 'pr_metrics' }, stream_state: { date: '2026-03-08', granularity: 'user_day' } } }];
     const run = await readWith({ sim, config, streams: { pr_metrics: 'incremental' }, state });
     expect(requestedDays('prs').map(([d]) => d).sort()[0]).toBe('2026-03-01');
-    expect(run.messages.some((m) => m.type === 'LOG' && /saved state is for granularity user_day/.test(String((m.log as { message: string }).message)))).toBe(true);
+    expect(run.messages.some((m) => m.type === 'LOG' && /granularity user_day/.test(String((m.log as { message: string }).message)))).toBe(true);
   });
 });
 

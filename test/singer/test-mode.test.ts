@@ -6,7 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { STREAM_NAMES } from '../../src/streams/index.js';
+import { defaultStreams } from '../../src/streams/index.js';
+
+/** No catalog: the default streams. */
+const STREAM_NAMES = defaultStreams(undefined).map((stream) => stream.name);
 import type { CliRun } from '../helpers/cli.js';
 import { recordsOf, schemasOf, stateValues, type Json } from '../helpers/singer.js';
 import { SIM_OPTIONS, configFile, discover, linesAt, tap } from './support.js';
@@ -84,12 +87,14 @@ describe('tap-devin --test', () => {
     expect(requests).toMatchObject({ prs: 1, consumption: 0, members: 0 });
   });
 
-  it('--test=schema: only the SCHEMA messages, one per stream, and no request at all', async () => {
-    const { config } = configFile(sim);
-    const { run, total } = await measured(['--config', config, '--test=schema']);
-    expect(run.code, run.stderr).toBe(0);
-    expect(run.messages.map((m) => [m.type, m.stream])).toEqual(STREAM_NAMES.map((stream) => ['SCHEMA', stream]));
-    expect(total).toBe(0);
+  it('--test=schema: only the SCHEMA messages, one per default stream; no data request (scope auto asks GET /v3/self once, an explicit scope nothing)', async () => {
+    const auto = await measured(['--config', configFile(sim).config, '--test=schema']);
+    expect(auto.run.code, auto.run.stderr).toBe(0);
+    expect(auto.run.messages.map((m) => [m.type, m.stream])).toEqual(STREAM_NAMES.map((stream) => ['SCHEMA', stream]));
+    expect(auto.total).toBe(1);
+    const explicit = await measured(['--config', configFile(sim, { scope: 'enterprise' }).config, '--test=schema']);
+    expect(explicit.run.messages).toEqual(auto.run.messages);
+    expect(explicit.total).toBe(0);
   });
 
   it('--test=all: the same messages as a sync without --test', async () => {
