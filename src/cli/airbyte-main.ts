@@ -7,6 +7,7 @@ import { ConfigError } from '../config/resolve.js';
 import { connectorSpecification } from '../config/spec.js';
 import { dayOfMillis } from '../devin/billing-day.js';
 import { ConnectorError, isConnectorError } from '../devin/errors.js';
+import { Redactor } from '../devin/redactor.js';
 import { runCheck } from '../engine/check.js';
 import { runRead } from '../engine/read.js';
 import { StateError } from '../engine/state.js';
@@ -14,7 +15,6 @@ import { airbyteCatalog, CatalogError, parseConfiguredCatalog } from '../protoco
 import { parseAirbyteState } from '../protocol/airbyte-state.js';
 import { AirbyteWriter } from '../protocol/airbyte.js';
 import { LineWriter, OutputClosedError } from '../protocol/line-writer.js';
-import { Redactor } from '../protocol/redactor.js';
 import { VERSION } from '../version.js';
 import { createClient, loadConfig } from './connector.js';
 import { InputFileError, readJsonFile } from './files.js';
@@ -124,7 +124,7 @@ export async function runSourceDevin(argv: readonly string[], io: CliIo): Promis
   try {
     await lines.flush();
   } catch (error) {
-    io.stderr.write(`source-devin: ${error instanceof Error ? error.message : String(error)}; stopping\n`);
+    io.stderr.write(`source-devin: ${redactor.redact(error instanceof Error ? error.message : String(error))}; stopping\n`);
     return EXIT_FAILURE;
   }
   return code;
@@ -157,7 +157,7 @@ async function runCommand(
       writer.connectionStatus('FAILED', `${code}: ${error.message}`);
       return EXIT_OK;
     }
-    const client = createClient(config, io);
+    const client = createClient(config, io, redactor);
     try {
       const result = await runCheck(config, client, dayOfMillis(io.now()));
       writer.connectionStatus(result.status, result.message);
@@ -178,7 +178,7 @@ async function runCommand(
   const state = withFile(args.state ?? '', () => parseAirbyteState(rawState), 'state');
 
   const output = writer.readOutput();
-  const client = createClient(config, io, { log: (level, message) => output.log(level, message), signal });
+  const client = createClient(config, io, redactor, { log: (level, message) => output.log(level, message), signal });
   try {
     const result = await runRead({
       config,

@@ -6,7 +6,7 @@ import { resolveConfig, type ConnectorConfig } from '../config/resolve.js';
 import { dayOfMillis } from '../devin/billing-day.js';
 import { DevinClient, type HttpAttempt, type LogFn } from '../devin/client.js';
 import { AdaptiveLimiter } from '../devin/limiter.js';
-import type { Redactor } from '../protocol/redactor.js';
+import type { Redactor } from '../devin/redactor.js';
 import { userAgent } from '../version.js';
 import type { CliIo } from './io.js';
 
@@ -25,9 +25,11 @@ export interface ClientHooks {
   signal?: AbortSignal;
 }
 
+/** The client gets the command's redactor, so what the server echoes is cleaned before it is cut short. */
 export function createClient(
   config: ConnectorConfig,
   io: CliIo,
+  redactor: Redactor,
   hooks: ClientHooks = {},
 ): DevinClient {
   const { log, onAttempt, signal } = hooks;
@@ -42,6 +44,7 @@ export function createClient(
     apiKey: config.apiKey,
     userAgent: userAgent(),
     limiter,
+    redactor,
     ...(io.retryPolicy ? { policy: io.retryPolicy } : {}),
     ...(io.dispatcher ? { dispatcher: io.dispatcher } : {}),
     ...(io.sleep ? { sleep: io.sleep } : {}),

@@ -12,11 +12,11 @@ import { ConfigError, type ConnectorConfig } from '../config/resolve.js';
 import { SECRET_KEYS, configSchema } from '../config/schema.js';
 import { configJsonSchema } from '../config/spec.js';
 import { isConnectorError } from '../devin/errors.js';
+import { Redactor } from '../devin/redactor.js';
 import { runRead } from '../engine/read.js';
 import { StateError } from '../engine/state.js';
 import { CatalogError } from '../protocol/airbyte-catalog.js';
 import { LineWriter, OutputClosedError } from '../protocol/line-writer.js';
-import { Redactor } from '../protocol/redactor.js';
 import { aboutInfo, formatAbout, TAP_NAME, type AboutFormat } from '../protocol/singer-about.js';
 import { singerCatalog } from '../protocol/singer-catalog.js';
 import { endpointTemplate, logLevelFromEnv, SingerLog } from '../protocol/singer-log.js';
@@ -195,7 +195,7 @@ async function runTapCommand(
     log.warning('the catalog selects no stream: nothing to sync');
     return EXIT_OK;
   }
-  return sync({ config, plans, input, io, lines, log, signal });
+  return sync({ config, plans, input, io, lines, log, redactor, signal });
 }
 
 interface SyncInputs {
@@ -205,10 +205,11 @@ interface SyncInputs {
   io: CliIo;
   lines: LineWriter;
   log: SingerLog;
+  redactor: Redactor;
   signal: AbortSignal;
 }
 
-async function sync({ config, plans, input, io, lines, log, signal }: SyncInputs): Promise<number> {
+async function sync({ config, plans, input, io, lines, log, redactor, signal }: SyncInputs): Promise<number> {
   const output = new SingerReadOutput({
     writer: new SingerWriter(lines, io.now),
     log,
@@ -217,7 +218,7 @@ async function sync({ config, plans, input, io, lines, log, signal }: SyncInputs
     now: io.now,
     outputClosed: () => lines.closed,
   });
-  const client = createClient(config, io, {
+  const client = createClient(config, io, redactor, {
     log: (level, message) => output.log(level, message),
     signal,
     onAttempt: (attempt) =>

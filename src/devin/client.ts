@@ -14,6 +14,7 @@ import {
   RetriesExhaustedError,
 } from './errors.js';
 import type { AdaptiveLimiter, RequestOutcome } from './limiter.js';
+import { Redactor } from './redactor.js';
 import { DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfter, retryDelayMs, type RetryPolicy } from './retry.js';
 
 export type QueryParams = ReadonlyArray<readonly [string, string | number]>;
@@ -54,6 +55,12 @@ export interface DevinClientOptions {
   now?: () => number;
   /** Aborts every request in flight and every retry wait (the reader of stdout went away). */
   signal?: AbortSignal;
+  /**
+   * The process's redactor (the writers use the same one). Everything the server sends back that
+   * reaches a message (error bodies, Location headers) is cleaned here, before it is cut short.
+   * The client registers its own key in it; without one it keeps a private redactor.
+   */
+  redactor?: Redactor;
 }
 
 const MAX_REDIRECTS = 5;
@@ -121,7 +128,7 @@ export class DevinClient {
   private readonly random: () => number;
   private readonly now: () => number;
   private readonly signal: AbortSignal | undefined;
-  private readonly apiKey: string;
+  private readonly redactor: Redactor;
   /** Attempts in flight, aborted together when the caller's signal fires (one listener, not one each). */
   private readonly inFlight = new Set<AttemptAbort>();
   /** Resolves when the caller's signal fires, so retry waits end at once. */
@@ -136,7 +143,8 @@ export class DevinClient {
 
   constructor(options: DevinClientOptions) {
     this.base = new URL(options.apiUrl.endsWith('/') ? options.apiUrl : `${options.apiUrl}/`);
-    this.apiKey = options.apiKey;
+    this.redactor = options.redactor ?? new Redactor();
+    this.redactor.add(options.apiKey);
     this.headers = {
       authorization: `Bearer ${options.apiKey}`,
       accept: 'application/json',
@@ -196,7 +204,8 @@ export class DevinClient {
       let outcome: RequestOutcome = 'failure';
       let retryAfterMs: number | undefined;
       const attemptStarted = performance.now();
-      const shownPath = pathOnly(target.path);
+      // After a redirect the path is the server's, and may carry the key.
+      const shownPath = this.redactor.redact(pathOnly(target.path));
       let attemptStatus = 0;
       const controller = new AttemptAbort();
       let timedOut = false;
@@ -243,7 +252,7 @@ export class DevinClient {
           continue;
         } else {
           const body = await readErrorBody(response);
-          const detail = body.detail === undefined ? undefined : this.redact(body.detail);
+          const detail = body.detail === undefined ? undefined : this.clean(body.detail);
           if (!isRetryableStatus(status)) {
             outcome = 'success'; // the API is healthy; the request is wrong
             throw new ApiStatusError(`HTTP ${status} on GET ${shownPath}${detail ? `: ${detail}` : ''}`, status, req.path, detail);
@@ -256,7 +265,7 @@ export class DevinClient {
         if (error instanceof ConnectorError) throw error;
         if (this.signal?.aborted) throw new AbortedError();
         if (timedOut) lastProblem = `no complete answer within ${this.policy.requestTimeoutMs} ms`;
-        else if (isRetryableNetworkError(error)) lastProblem = describeNetworkError(error);
+        else if (isRetryableNetworkError(error)) lastProblem = this.clean(describeNetworkError(error));
         else throw error; // not the network: a bug below us, reported as such
       } finally {
         clearTimeout(deadline);
@@ -268,7 +277,7 @@ export class DevinClient {
         throw new RetriesExhaustedError(
           `GET ${shownPath} failed ${attempt} times; last: ${lastProblem}`,
           lastStatus,
-          `host ${new URL(target.origin).host}`,
+          this.redactor.redact(`host ${new URL(target.origin).host}`),
         );
       }
       const delay = retryDelayMs(attempt, retryAfterMs, this.policy, this.random);
@@ -283,13 +292,16 @@ export class DevinClient {
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
 
-  /** Removes the API key from any text that came back from the server (some APIs echo it). */
-  redact(text: string): string {
-    return this.apiKey.length > 0 ? text.split(this.apiKey).join('****') : text;
+  /**
+   * Text from the server, fit for a message: the key removed first (some APIs echo it), and only
+   * then cut short, so no part of the key survives the cut.
+   */
+  private clean(text: string): string {
+    return clip(this.redactor.redact(text));
   }
 
   private followRedirect(from: Target, location: string | string[] | undefined, status: number): Target {
-    const shown = pathOnly(from.path);
+    const shown = this.redactor.redact(pathOnly(from.path));
     const value = Array.isArray(location) ? location[0] : location;
     if (!value) throw new ResponseShapeError(`HTTP ${status} without a Location header on GET ${shown}`);
     let next: URL;
@@ -300,8 +312,9 @@ export class DevinClient {
     }
     if (next.origin !== from.origin) {
       // Never carry the Authorization header to another host; the user should point api_url there.
+      // The host is the server's choice (lower-cased by URL parsing) and may hold the key.
       throw new ConnectorError(
-        `the API redirected GET ${shown} to another host (${next.host}); the API key is not sent there. ` +
+        `the API redirected GET ${shown} to another host (${this.clean(next.host)}); the API key is not sent there. ` +
           'If that is your Devin API, set api_url to it',
         'config_error',
       );
@@ -365,9 +378,14 @@ export function errorDetail(text: string): string | undefined {
   return /<html|<!doctype/i.test(trimmed) ? 'an HTML error page' : oneLine(trimmed);
 }
 
+/** Whitespace runs (newlines included) as one space. Not cut short: see `clip`. */
 function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > MAX_ERROR_BODY_CHARS ? `${line.slice(0, MAX_ERROR_BODY_CHARS)}…` : line;
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** Cuts server text short for a message; only ever applied to redacted text (see `clean`). */
+function clip(text: string): string {
+  return text.length > MAX_ERROR_BODY_CHARS ? `${text.slice(0, MAX_ERROR_BODY_CHARS)}…` : text;
 }
 
 function describeBody(text: string): string {
