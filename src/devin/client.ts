@@ -357,7 +357,10 @@ async function readErrorBody(response: Dispatcher.ResponseData): Promise<{ detai
   return { detail: errorDetail(text) };
 }
 
-/** The human part of an error body: ProblemDetail `detail`/`title`, FastAPI's 422 list, or text. */
+/**
+ * The human part of an error body: ProblemDetail `detail`/`title`, FastAPI's 422 list, or text.
+ * Whole, on one line: the client redacts it before it cuts it short (`clean`).
+ */
 export function errorDetail(text: string): string | undefined {
   const trimmed = text.trim();
   if (trimmed === '') return undefined;

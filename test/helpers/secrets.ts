@@ -51,8 +51,14 @@ function squashed(text: string): string {
  */
 export function normalised(text: string): string {
   let decoded = text;
-  for (let pass = 0; pass < 3 && decoded.includes('%'); pass += 1) {
-    decoded = decoded.replace(/%([0-7][0-9a-f])/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  // Another pass only matters where a `%` was itself encoded (`%25`).
+  let again = decoded.includes('%');
+  for (let pass = 0; pass < 3 && again; pass += 1) {
+    again = false;
+    decoded = decoded.replace(/%([0-7][0-9a-f])/gi, (_, hex: string) => {
+      if (hex === '25') again = true;
+      return String.fromCharCode(parseInt(hex, 16));
+    });
   }
-  return squashed(decoded.replace(/\\[nrt]/g, ''));
+  return decoded.replace(/\\[nrt]|\s+/g, '').toLowerCase();
 }
