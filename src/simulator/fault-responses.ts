@@ -119,14 +119,15 @@ export function faultResponse(rule: FaultRule, response: ApiResponse, context: F
   }
 }
 
-/** Where `echo: 'long'` puts the token: across character 2,000, where a client might cut a message. */
-const LONG_ECHO_TOKEN_AT = 1_970;
+/** `echo: 'long'` puts two thirds of the token before this character, the rest after it. */
+const LONG_ECHO_CUT_AT = 2_000;
 
 function echoDetail(lead: string, token: string, echo: FaultRule['echo']): string {
   const half = Math.floor(token.length / 2);
   switch (echo) {
     case 'long': {
-      const padding = '(request context) '.repeat(Math.ceil(LONG_ECHO_TOKEN_AT / 18)).slice(0, LONG_ECHO_TOKEN_AT - lead.length);
+      const tokenAt = LONG_ECHO_CUT_AT - Math.ceil((token.length * 2) / 3);
+      const padding = '(request context) '.repeat(Math.ceil(tokenAt / 18)).slice(0, tokenAt - lead.length);
       return `${lead}${padding}${token} (end of request context)`;
     }
     case 'split-newline':

@@ -60,7 +60,8 @@ export interface FaultRule {
   status?: 401 | 500;
   /**
    * How an 'echo-key' body carries the token: `plain` (default) right after `invalid token `; `long`
-   * across character 2,000 of a longer detail (where a client might cut a message short);
+   * across character 2,000 of a longer detail, two thirds before it (where a client might cut a
+   * message short);
    * `split-newline` / `split-space` cut in two by a line break or a space, as an echo wrapped over lines.
    */
   echo?: 'plain' | 'long' | 'split-newline' | 'split-space';
