@@ -113,6 +113,8 @@ interface Target {
   origin: string;
   /** Path + query, already percent-encoded; never re-parsed (see `requestPath`). */
   path: string;
+  /** The path for messages and metrics: no query, and redacted when the server chose it (a redirect). */
+  shown: string;
 }
 
 export class DevinClient {
@@ -194,7 +196,8 @@ export class DevinClient {
 
   /** GET a JSON document, retrying what is worth retrying. */
   async getJson(req: ApiRequest, counter?: RequestCounter): Promise<unknown> {
-    let target: Target = { origin: this.base.origin, path: this.requestPath(req) };
+    const path = this.requestPath(req);
+    let target: Target = { origin: this.base.origin, path, shown: pathOnly(path) };
     let redirects = 0;
     let lastProblem = '';
     let lastStatus: number | undefined;
@@ -204,8 +207,7 @@ export class DevinClient {
       let outcome: RequestOutcome = 'failure';
       let retryAfterMs: number | undefined;
       const attemptStarted = performance.now();
-      // After a redirect the path is the server's, and may carry the key.
-      const shownPath = this.redactor.redact(pathOnly(target.path));
+      const shownPath = target.shown;
       let attemptStatus = 0;
       const controller = new AttemptAbort();
       let timedOut = false;
@@ -301,7 +303,7 @@ export class DevinClient {
   }
 
   private followRedirect(from: Target, location: string | string[] | undefined, status: number): Target {
-    const shown = this.redactor.redact(pathOnly(from.path));
+    const { shown } = from;
     const value = Array.isArray(location) ? location[0] : location;
     if (!value) throw new ResponseShapeError(`HTTP ${status} without a Location header on GET ${shown}`);
     let next: URL;
@@ -319,7 +321,8 @@ export class DevinClient {
         'config_error',
       );
     }
-    return { origin: next.origin, path: `${next.pathname}${next.search}` };
+    // After a redirect the path is the server's, and may carry the key (percent-encoded, say).
+    return { origin: next.origin, path: `${next.pathname}${next.search}`, shown: this.redactor.redact(next.pathname) };
   }
 
   /** Waits before a retry, but not past an abort. */
