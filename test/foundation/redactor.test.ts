@@ -67,6 +67,19 @@ describe('Redactor', () => {
     expect(redactorFor(key).redact(`${key} ${encodeURIComponent(key)} ${encodeURIComponent(key).toLowerCase()}`)).toBe('**** **** ****');
   });
 
+  it('masks a key with no ASCII letter or digit (nothing for the quick test to look for)', () => {
+    const key = '€_€-€_€';
+    expect(redactorFor(key).redact(`a ${key} b ${encodeURIComponent(key)} c`)).toBe('a **** b **** c');
+  });
+
+  it('masks a key whose rarest character appears only in the other case or only percent-encoded', () => {
+    const key = 'cog_onlyonez_key';
+    const redactor = redactorFor(key);
+    expect(redactor.redact('cog_onlyoneZ_key')).toBe('****');
+    expect(redactor.redact(`cog_onlyone%7A_key and cog_onlyone%5a_key`)).toBe('**** and ****');
+    expect(redactor.redact('cog_onlyone_key')).toBe('cog_onlyone_key');
+  });
+
   it('masks the longer of two keys whole when one extends the other', () => {
     expect(redactorFor('cog_sim_org', 'cog_sim_org_beta').redact('a cog_sim_org_beta b cog_sim_org c')).toBe('a **** b **** c');
   });
