@@ -7,6 +7,7 @@ import { ConfigError } from '../config/resolve.js';
 import { connectorSpecification } from '../config/spec.js';
 import { dayOfMillis } from '../devin/billing-day.js';
 import { ConnectorError, isConnectorError } from '../devin/errors.js';
+import { Redactor } from '../devin/redactor.js';
 import { runCheck } from '../engine/check.js';
 import { runRead, streamsNotInScope } from '../engine/read.js';
 import { describeStateWarning, StateError } from '../engine/state.js';
@@ -14,7 +15,6 @@ import { airbyteCatalog, CatalogError, parseConfiguredCatalog } from '../protoco
 import { parseAirbyteState } from '../protocol/airbyte-state.js';
 import { AirbyteWriter } from '../protocol/airbyte.js';
 import { LineWriter, OutputClosedError } from '../protocol/line-writer.js';
-import { Redactor } from '../protocol/redactor.js';
 import { VERSION } from '../version.js';
 import { configKeyWarnings, createClient, discoveryScope, loadConfig, notInScopeMessage, openReadScope, rememberSecret } from './connector.js';
 import { InputFileError, readJsonFile } from './files.js';
@@ -127,7 +127,7 @@ export async function runSourceDevin(argv: readonly string[], io: CliIo): Promis
   try {
     await lines.flush();
   } catch (error) {
-    io.stderr.write(`source-devin: ${error instanceof Error ? error.message : String(error)}; stopping\n`);
+    io.stderr.write(`source-devin: ${redactor.redact(error instanceof Error ? error.message : String(error))}; stopping\n`);
     return EXIT_FAILURE;
   }
   return code;
@@ -162,7 +162,7 @@ async function runCommand(
     }
     let client;
     try {
-      client = createClient(config, io);
+      client = createClient(config, io, redactor);
     } catch (error) {
       // An unusable proxy variable: still exactly one CONNECTION_STATUS.
       if (!(isConnectorError(error) && error.failureType === 'config_error')) throw error;
@@ -180,7 +180,7 @@ async function runCommand(
   const rawConfig = await readConfig(args.config as string, writer, redactor);
   const config = withFile(args.config as string, () => loadConfig(rawConfig, io, redactor));
   if (args.command === 'discover') {
-    writer.catalog(airbyteCatalog(await discoveryScope(config, io)));
+    writer.catalog(airbyteCatalog(await discoveryScope(config, io, redactor)));
     return EXIT_OK;
   }
   const rawCatalog = await readJsonFile(args.catalog as string, 'catalog');
@@ -190,7 +190,7 @@ async function runCommand(
   for (const warning of state.warnings) writer.log('WARN', `state file ${args.state}: ${describeStateWarning(warning)}`);
 
   const output = writer.readOutput();
-  const client = createClient(config, io, { log: (level, message) => output.log(level, message), signal });
+  const client = createClient(config, io, redactor, { log: (level, message) => output.log(level, message), signal });
   try {
     const scope = await openReadScope(client, config, output, streams);
     const foreign = streamsNotInScope(streams, scope);

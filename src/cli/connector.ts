@@ -14,7 +14,7 @@ import type { ReadOutput } from '../engine/output.js';
 import { reportNoRead, type ConfiguredStream } from '../engine/read.js';
 import type { ScopeKind } from '../streams/types.js';
 import { proxyFor } from '../devin/proxy.js';
-import type { Redactor } from '../protocol/redactor.js';
+import type { Redactor } from '../devin/redactor.js';
 import { userAgent } from '../version.js';
 import type { CliIo } from './io.js';
 
@@ -49,12 +49,14 @@ export interface ClientHooks {
 }
 
 /**
- * The client for one command. Throws a config_error ConnectorError when a proxy variable is
- * unusable (see proxyFor); an injected dispatcher (tests) bypasses proxies.
+ * The client for one command. It gets the command's redactor, so what the server echoes is cleaned
+ * before it is cut short. Throws a config_error ConnectorError when a proxy variable is unusable (see
+ * proxyFor); an injected dispatcher (tests) bypasses proxies.
  */
 export function createClient(
   config: ConnectorConfig,
   io: CliIo,
+  redactor: Redactor,
   hooks: ClientHooks = {},
 ): DevinClient {
   const { log, onAttempt, signal } = hooks;
@@ -71,6 +73,7 @@ export function createClient(
     apiKey: config.apiKey,
     userAgent: userAgent(),
     limiter,
+    redactor,
     ...(io.retryPolicy ? { policy: io.retryPolicy } : {}),
     ...(io.dispatcher ? { dispatcher: io.dispatcher } : {}),
     ...(proxy ? { proxy } : {}),
@@ -113,9 +116,9 @@ export async function resolveReadScope(client: DevinClient, config: ConnectorCon
 }
 
 /** The scope whose streams discover lists: offline for an explicit scope, one GET /v3/self for `auto`. */
-export async function discoveryScope(config: ConnectorConfig, io: CliIo): Promise<ScopeKind> {
+export async function discoveryScope(config: ConnectorConfig, io: CliIo, redactor: Redactor): Promise<ScopeKind> {
   if (config.scope !== 'auto') return config.scope;
-  const client = createClient(config, io);
+  const client = createClient(config, io, redactor);
   try {
     return (await resolveScope(client, 'auto')).kind;
   } finally {

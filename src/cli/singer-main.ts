@@ -12,11 +12,11 @@ import { ConfigError, type ConnectorConfig } from '../config/resolve.js';
 import { SECRET_KEYS } from '../config/schema.js';
 import { configJsonSchema } from '../config/spec.js';
 import { isConnectorError } from '../devin/errors.js';
+import { Redactor } from '../devin/redactor.js';
 import { runRead, streamsNotInScope } from '../engine/read.js';
 import { describeStateWarning, StateError } from '../engine/state.js';
 import { CatalogError } from '../protocol/airbyte-catalog.js';
 import { LineWriter, OutputClosedError } from '../protocol/line-writer.js';
-import { Redactor } from '../protocol/redactor.js';
 import { aboutInfo, formatAbout, TAP_NAME } from '../protocol/singer-about.js';
 import { singerCatalog } from '../protocol/singer-catalog.js';
 import { endpointTemplate, logLevelFromEnv, SingerLog } from '../protocol/singer-log.js';
@@ -106,11 +106,11 @@ async function runTapCommand(
   }
   if (args.test === 'schema') {
     // Only SCHEMA messages: the catalog's streams, or the default streams of the scope (offline for an explicit scope).
-    const plans = catalogPlans ?? planDefaultStreams(await discoveryScope(config, io));
+    const plans = catalogPlans ?? planDefaultStreams(await discoveryScope(config, io, redactor));
     await writeSchemas(plans, new SingerWriter(lines, io.now));
     return EXIT_OK;
   }
-  return sync({ config, catalogPlans, catalogPath: args.catalog, input, io, lines, log, signal, ...(args.test ? { test: args.test } : {}) });
+  return sync({ config, catalogPlans, catalogPath: args.catalog, input, io, lines, log, redactor, signal, ...(args.test ? { test: args.test } : {}) });
 }
 
 interface SyncInputs {
@@ -122,13 +122,14 @@ interface SyncInputs {
   io: CliIo;
   lines: LineWriter;
   log: SingerLog;
+  redactor: Redactor;
   signal: AbortSignal;
   test?: TestMode;
 }
 
-async function sync({ config, catalogPlans, catalogPath, input, io, lines, log, signal, test }: SyncInputs): Promise<number> {
+async function sync({ config, catalogPlans, catalogPath, input, io, lines, log, redactor, signal, test }: SyncInputs): Promise<number> {
   const testing = testReadSettings(test);
-  const client = createClient(config, io, {
+  const client = createClient(config, io, redactor, {
     log: (level, message) => log.write(level === 'WARN' ? 'WARNING' : level, message),
     signal,
     onAttempt: (attempt) =>
@@ -213,7 +214,7 @@ async function tapDiscoveryScope(merged: MergedConfig | undefined, io: CliIo, re
     log.warning(`the config is not ready for a sync: ${originOf(merged, error.key)}: ${error.message}; listing the streams of both scopes`);
     return undefined;
   }
-  return discoveryScope(config, io);
+  return discoveryScope(config, io, redactor);
 }
 
 async function readCatalog(path: string, log: SingerLog): Promise<SingerStreamPlan[]> {

@@ -19,6 +19,7 @@ import type { AdaptiveLimiter, RequestOutcome } from './limiter.js';
 import type { ProxyRoute } from './proxy.js';
 import { DEFAULT_RETRY_POLICY, FIRST_CONTACT, isRetryableStatus, parseRetryAfter, retryDelayMs, type RetryPolicy } from './retry.js';
 import { createDispatcher, DEFAULT_CONNECT_TIMEOUT_MS, networkFailure, type NetworkFailure } from './transport.js';
+import { Redactor } from './redactor.js';
 
 export type QueryParams = ReadonlyArray<readonly [string, string | number]>;
 
@@ -62,6 +63,12 @@ export interface DevinClientOptions {
   now?: () => number;
   /** Aborts every request in flight and every retry wait (the reader of stdout went away). */
   signal?: AbortSignal;
+  /**
+   * The process's redactor (the writers use the same one). Everything the server sends back that
+   * reaches a message (error bodies, Location headers) is cleaned here, before it is cut short.
+   * The client registers its own key in it; without one it keeps a private redactor.
+   */
+  redactor?: Redactor;
 }
 
 const MAX_REDIRECTS = 5;
@@ -90,6 +97,8 @@ interface Target {
   origin: string;
   /** Path + query, already percent-encoded; never re-parsed (see `requestPath`). */
   path: string;
+  /** The path for messages and metrics: no query, and redacted when the server chose it (a redirect). */
+  shown: string;
 }
 
 export class DevinClient {
@@ -105,10 +114,10 @@ export class DevinClient {
   private readonly random: () => number;
   private readonly now: () => number;
   private readonly signal: AbortSignal | undefined;
-  private readonly apiKey: string;
   private readonly proxy: ProxyRoute | undefined;
   /** True once the host (not a proxy) has answered anything: from then on, a failed connect is a blip. */
   private reached = false;
+  private readonly redactor: Redactor;
   /** Attempts in flight, aborted together when the caller's signal fires (one listener, not one each). */
   private readonly inFlight = new Set<AttemptAbort>();
   /** Resolves when the caller's signal fires, so retry waits end at once. */
@@ -123,7 +132,8 @@ export class DevinClient {
 
   constructor(options: DevinClientOptions) {
     this.base = new URL(options.apiUrl.endsWith('/') ? options.apiUrl : `${options.apiUrl}/`);
-    this.apiKey = options.apiKey;
+    this.redactor = options.redactor ?? new Redactor();
+    this.redactor.add(options.apiKey);
     this.headers = {
       authorization: `Bearer ${options.apiKey}`,
       accept: 'application/json',
@@ -175,7 +185,8 @@ export class DevinClient {
 
   /** GET a JSON document, retrying what is worth retrying. */
   async getJson(req: ApiRequest, counter?: RequestCounter): Promise<unknown> {
-    let target: Target = { origin: this.base.origin, path: this.requestPath(req) };
+    const path = this.requestPath(req);
+    let target: Target = { origin: this.base.origin, path, shown: pathOnly(path) };
     let redirects = 0;
     let lastProblem = '';
     let lastStatus: number | undefined;
@@ -186,7 +197,7 @@ export class DevinClient {
       let outcome: RequestOutcome = 'failure';
       let retryAfterMs: number | undefined;
       const attemptStarted = performance.now();
-      const shownPath = pathOnly(target.path);
+      const shownPath = target.shown;
       let attemptStatus = 0;
       const controller = new AttemptAbort();
       let timedOut = false;
@@ -235,7 +246,7 @@ export class DevinClient {
           continue;
         } else {
           const body = await readErrorBody(response);
-          const detail = body.detail === undefined ? undefined : this.redact(body.detail);
+          const detail = body.detail === undefined ? undefined : this.clean(body.detail);
           if (!isRetryableStatus(status)) {
             outcome = 'success'; // the API is healthy; the request is wrong
             throw new ApiStatusError(`HTTP ${status} on GET ${shownPath}${detail ? `: ${detail}` : ''}`, status, req.path, detail);
@@ -250,7 +261,7 @@ export class DevinClient {
         lastNetwork = timedOut ? undefined : networkFailure(error);
         if (timedOut) lastProblem = `no complete answer within ${this.policy.requestTimeoutMs} ms`;
         else if (lastNetwork?.proxyAuth) throw this.proxyAuthError();
-        else if (lastNetwork) lastProblem = lastNetwork.description;
+        else if (lastNetwork) lastProblem = this.clean(lastNetwork.description);
         else throw error; // not the network: a bug below us, reported as such
       } finally {
         clearTimeout(deadline);
@@ -263,7 +274,7 @@ export class DevinClient {
       const policy = lastNetwork?.connect && !this.reached ? firstContactPolicy(this.policy) : this.policy;
       if (attempt >= policy.maxAttempts) {
         const failed = `GET ${shownPath} failed ${attempt} times${this.proxy ? ` through ${this.proxy.label}` : ''}; last: ${lastProblem}`;
-        const host = new URL(target.origin).host;
+        const host = this.redactor.redact(new URL(target.origin).host);
         if (lastNetwork?.connect) throw new UnreachableError(`${failed}. ${this.connectHint(host)}`, host);
         throw new RetriesExhaustedError(failed, lastStatus, `host ${host}`);
       }
@@ -279,13 +290,16 @@ export class DevinClient {
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
 
-  /** Removes the API key from any text that came back from the server (some APIs echo it). */
-  redact(text: string): string {
-    return this.apiKey.length > 0 ? text.split(this.apiKey).join('****') : text;
+  /**
+   * Text from the server, fit for a message: the key removed first (some APIs echo it), and only
+   * then cut short, so no part of the key survives the cut.
+   */
+  private clean(text: string): string {
+    return clip(this.redactor.redact(text));
   }
 
   private followRedirect(from: Target, location: string | string[] | undefined, status: number): Target {
-    const shown = pathOnly(from.path);
+    const { shown } = from;
     const value = Array.isArray(location) ? location[0] : location;
     if (!value) throw new ResponseShapeError(`HTTP ${status} without a Location header on GET ${shown}`);
     let next: URL;
@@ -296,13 +310,15 @@ export class DevinClient {
     }
     if (next.origin !== from.origin) {
       // Never carry the Authorization header to another host; the user should point api_url there.
+      // The host is the server's choice (lower-cased by URL parsing) and may hold the key.
       throw new ConnectorError(
-        `the API redirected GET ${shown} to another host (${next.host}); the API key is not sent there. ` +
+        `the API redirected GET ${shown} to another host (${this.clean(next.host)}); the API key is not sent there. ` +
           'If that is your Devin API, set api_url to it',
         'config_error',
       );
     }
-    return { origin: next.origin, path: `${next.pathname}${next.search}` };
+    // After a redirect the path is the server's, and may carry the key (percent-encoded, say).
+    return { origin: next.origin, path: `${next.pathname}${next.search}`, shown: this.redactor.redact(next.pathname) };
   }
 
   /** What to check when no connection could be made: api_url, and the proxy variables. */
@@ -348,7 +364,10 @@ async function readErrorBody(response: Dispatcher.ResponseData): Promise<{ detai
   return { detail: errorDetail(text) };
 }
 
-/** The human part of an error body: ProblemDetail `detail`/`title`, FastAPI's 422 list, or text. */
+/**
+ * The human part of an error body: ProblemDetail `detail`/`title`, FastAPI's 422 list, or text.
+ * Whole, on one line: the client redacts it before it cuts it short (`clean`).
+ */
 export function errorDetail(text: string): string | undefined {
   const trimmed = text.trim();
   if (trimmed === '') return undefined;
@@ -369,9 +388,14 @@ export function errorDetail(text: string): string | undefined {
   return /<html|<!doctype/i.test(trimmed) ? 'an HTML error page' : oneLine(trimmed);
 }
 
+/** Whitespace runs (newlines included) as one space. Not cut short: see `clip`. */
 function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > MAX_ERROR_BODY_CHARS ? `${line.slice(0, MAX_ERROR_BODY_CHARS)}…` : line;
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** Cuts server text short for a message; only ever applied to redacted text (see `clean`). */
+function clip(text: string): string {
+  return text.length > MAX_ERROR_BODY_CHARS ? `${text.slice(0, MAX_ERROR_BODY_CHARS)}…` : text;
 }
 
 function describeBody(text: string): string {

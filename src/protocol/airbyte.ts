@@ -3,12 +3,12 @@
  * Airbyte command prints goes through here, one AirbyteMessage per line.
  */
 import type { ConnectorError } from '../devin/errors.js';
+import type { Redactor } from '../devin/redactor.js';
 import type { LogLevel, ReadOutput, StreamStatus } from '../engine/output.js';
 import type { StreamState } from '../engine/state.js';
 import type { NormalizedRecord } from '../streams/normalize.js';
 import type { StreamName } from '../streams/types.js';
 import type { LineWriter } from './line-writer.js';
-import type { Redactor } from './redactor.js';
 
 export interface TraceErrorInput {
   message: string;

@@ -7,7 +7,7 @@
  */
 import type { Writable } from 'node:stream';
 import { ENDPOINTS, SELF_PATH } from '../devin/endpoints.js';
-import type { Redactor } from './redactor.js';
+import type { Redactor } from '../devin/redactor.js';
 
 export type SingerLogLevel = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
 

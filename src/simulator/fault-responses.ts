@@ -102,17 +102,47 @@ export function faultResponse(rule: FaultRule, response: ApiResponse, context: F
       return rewritePayload(response, wrongTypes(response));
     case 'echo-key': {
       const status = rule.status ?? 401;
-      const detail =
-        status === 401
-          ? `invalid token ${context.token ?? ''}`
-          : `internal error while validating token ${context.token ?? ''}`;
-      return serialise(problem(status, detail, context.instance));
+      const lead = status === 401 ? 'invalid token ' : 'internal error while validating token ';
+      return serialise(problem(status, echoDetail(lead, context.token ?? '', rule.echo), context.instance));
     }
     case 'redirect-other-host':
-      return redirect(`${OTHER_HOST_URL}${context.rawUrl}`);
-    case 'redirect-same-host':
-      return redirect(`${context.baseUrl}/${REDIRECT_PREFIX}${context.rawUrl}`);
+      return redirect(
+        rule.keyIn === 'host'
+          ? `http://${context.token ?? ''}.${new URL(OTHER_HOST_URL).host}${context.rawUrl}`
+          : `${OTHER_HOST_URL}${context.rawUrl}`,
+      );
+    case 'redirect-same-host': {
+      const hex = rule.keyIn === 'path-upper' ? 'upper' : rule.keyIn === 'path-lower' ? 'lower' : undefined;
+      const segment = hex ? `/${percentEncodeAll(context.token ?? '', hex)}` : '';
+      return redirect(`${context.baseUrl}/${REDIRECT_PREFIX}${segment}${context.rawUrl}`);
+    }
   }
+}
+
+/** `echo: 'long'` puts two thirds of the token before this character, the rest after it. */
+const LONG_ECHO_CUT_AT = 2_000;
+
+function echoDetail(lead: string, token: string, echo: FaultRule['echo']): string {
+  const half = Math.floor(token.length / 2);
+  switch (echo) {
+    case 'long': {
+      const tokenAt = LONG_ECHO_CUT_AT - Math.ceil((token.length * 2) / 3);
+      const padding = '(request context) '.repeat(Math.ceil(tokenAt / 18)).slice(0, tokenAt - lead.length);
+      return `${lead}${padding}${token} (end of request context)`;
+    }
+    case 'split-newline':
+      return `${lead}${token.slice(0, half)}\n${token.slice(half)}`;
+    case 'split-space':
+      return `${lead}${token.slice(0, half)} ${token.slice(half)}`;
+    default:
+      return `${lead}${token}`;
+  }
+}
+
+/** Every byte as %XX, letters included: no character of the token is left as is. */
+function percentEncodeAll(text: string, hex: 'upper' | 'lower'): string {
+  const encoded = Array.from(Buffer.from(text, 'utf8'), (byte) => `%${byte.toString(16).padStart(2, '0')}`).join('');
+  return hex === 'upper' ? encoded.toUpperCase() : encoded;
 }
 
 function redirect(location: string): WireResponse {

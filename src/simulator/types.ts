@@ -58,6 +58,20 @@ export interface FaultRule {
   delayMs?: number;
   /** Status of an 'echo-key' response (401 or 500); default 401. */
   status?: 401 | 500;
+  /**
+   * How an 'echo-key' body carries the token: `plain` (default) right after `invalid token `; `long`
+   * across character 2,000 of a longer detail, two thirds before it (where a client might cut a
+   * message short);
+   * `split-newline` / `split-space` cut in two by a line break or a space, as an echo wrapped over lines.
+   */
+  echo?: 'plain' | 'long' | 'split-newline' | 'split-space';
+  /**
+   * Where a redirect's Location carries the token. 'redirect-same-host': `path-upper` / `path-lower`
+   * puts it fully percent-encoded (upper- or lower-case hex) as a path segment after /redirected,
+   * which is no API path (the target answers 404). 'redirect-other-host': `host` makes it the first
+   * label of the other host's name (a URL parser lower-cases it).
+   */
+  keyIn?: 'path-upper' | 'path-lower' | 'host';
 }
 
 export interface RequestLogEntry {

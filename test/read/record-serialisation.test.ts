@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatDay } from '../../src/devin/billing-day.js';
+import { Redactor } from '../../src/devin/redactor.js';
 import { AirbyteWriter } from '../../src/protocol/airbyte.js';
 import { LineWriter } from '../../src/protocol/line-writer.js';
-import { Redactor } from '../../src/protocol/redactor.js';
 import { consumptionRecords, type MemberRef } from '../../src/streams/daily-consumption.js';
 import { dayLabel, jsonNumber, type NormalizedRecord } from '../../src/streams/normalize.js';
 import type { PlanContext } from '../../src/streams/types.js';

@@ -135,6 +135,34 @@ describe('faults', () => {
     expect(internal.text).toContain(KEY_ENTERPRISE);
   });
 
+  it('echo-key shapes: across character 2,000 of the detail, or cut by a newline or a space', async () => {
+    const detailOf = async (echo: FaultRule['echo']): Promise<string> =>
+      String(asObject((await withFault({ kind: 'echo-key', echo }, MEMBERS)).json)['detail']);
+    const long = await detailOf('long');
+    // two thirds of the key before character 2,000, the rest after it
+    expect(long.indexOf(KEY_ENTERPRISE)).toBe(2_000 - (KEY_ENTERPRISE.length * 2) / 3);
+    expect(long.length).toBeGreaterThan(2_000 + KEY_ENTERPRISE.length);
+    const half = KEY_ENTERPRISE.length / 2;
+    expect(await detailOf('split-newline')).toBe(`invalid token ${KEY_ENTERPRISE.slice(0, half)}\n${KEY_ENTERPRISE.slice(half)}`);
+    expect(await detailOf('split-space')).toBe(`invalid token ${KEY_ENTERPRISE.slice(0, half)} ${KEY_ENTERPRISE.slice(half)}`);
+  });
+
+  it('redirects whose Location carries the key: percent-encoded in the path, or as the other host\'s name', async () => {
+    const path = `${MEMBERS}?first=2`;
+    const hex = Array.from(Buffer.from(KEY_ENTERPRISE), (byte) => `%${byte.toString(16).padStart(2, '0')}`).join('');
+    const upper = await withFault({ kind: 'redirect-same-host', keyIn: 'path-upper' }, path);
+    expect(upper.headers['location']).toBe(`${sim.url}/redirected/${hex.toUpperCase()}${path}`);
+    const lower = await withFault({ kind: 'redirect-same-host', keyIn: 'path-lower' }, path);
+    expect(lower.headers['location']).toBe(`${sim.url}/redirected/${hex.toLowerCase()}${path}`);
+    expect(hex.toLowerCase()).not.toBe(hex.toUpperCase());
+    // /redirected/<key>/… is no API path
+    sim.setFaults([]);
+    expect((await get(sim, `/redirected/${hex}${path}`)).status).toBe(404);
+    const host = await withFault({ kind: 'redirect-other-host', keyIn: 'host' }, path);
+    expect(host.status).toBe(307);
+    expect(host.headers['location']).toBe(`http://${KEY_ENTERPRISE}.${new URL(OTHER_HOST_URL).host}${path}`);
+  });
+
   it('redirects to another host or to /redirected on the same host', async () => {
     const path = `${MEMBERS}?first=2`;
     const other = await withFault({ kind: 'redirect-other-host' }, path);
