@@ -3,7 +3,24 @@
  * these shapes, so they change only additively.
  */
 
-export type PermissionGroup = 'membership' | 'consumption' | 'metrics';
+import type {
+  ActivePeriod,
+  ActiveUsersPoint,
+  ActiveUsersRecord,
+  ExpectedPullRequest,
+  NewSession,
+  SessionChanges,
+  SessionInsightsRecord,
+  SessionInsightsRow,
+  SessionMessage,
+  SessionMessageRecord,
+  SessionPullRequestRecord,
+  SessionRecord,
+  SessionRow,
+  SimulatedServiceUser,
+} from './session-types.js';
+
+export type PermissionGroup = 'membership' | 'consumption' | 'metrics' | 'sessions';
 
 export interface SimulatorKey {
   scope: 'enterprise' | 'organization';
@@ -109,6 +126,13 @@ export interface SimulatorOptions {
   logRequests?: boolean;
   /** Default true; false = an older API build that omits the prs_taken_over_* fields. */
   prTakenOverFields?: boolean;
+  /**
+   * Default 200: generated sessions created between the first billing day's start and the clock
+   * at start-up; more arrive at the same rate as the clock advances.
+   */
+  sessions?: number;
+  /** Default false; true = the sessions and insights lists ignore updated_* / created_* (SPEC §12). */
+  sessionsIgnoreTimeFilters?: boolean;
   /** Called once per finished response (the CLI prints these); also when logRequests is false. */
   onRequest?: (entry: RequestLogEntry) => void;
 }
@@ -124,6 +148,7 @@ export interface Simulator {
   setRateLimit(limit: RateLimitOptions | null | undefined): void;
   setLatency(ms: number): void;
   setMaxConsumptionWindowDays(days: number | null): void;
+  setSessionsIgnoreTimeFilters(ignore: boolean): void;
   data: SimulatorData;
   groundTruth(query: GroundTruthQuery): GroundTruth;
   /** Counts even when logRequests is false. */
@@ -245,6 +270,31 @@ export interface SimulatorData {
   setPrCounts(userId: string, day: number, counts: Partial<PrCounts>): void;
   addMember(member: NewMember): SimulatedMember;
   removeMember(userId: string): void;
+
+  // Sessions: as of now() (rows handed out are copies). Unix seconds throughout.
+  /** Sessions that exist now (created_at <= now), newest first; null/undefined = every org. */
+  sessions(scopeOrgId?: string | null): SessionRow[];
+  session(sessionId: string): SessionRow | undefined;
+  sessionInsights(sessionId: string): SessionInsightsRow | undefined;
+  /** Messages that exist by the session's updated_at, oldest first ([] for an unknown session). */
+  sessionMessages(sessionId: string): SessionMessage[];
+  /** The session's PRs with the parse a correct connector must make of each URL. */
+  sessionPullRequests(sessionId: string): ExpectedPullRequest[];
+  /** The fixed service users of an org (or of every org) that start sessions. */
+  serviceUsers(orgId?: string | null): SimulatedServiceUser[];
+  /**
+   * Changes a session: fields from `changes`, updated_at = now(). A touched generated session is
+   * frozen from then on (it no longer advances with the clock).
+   */
+  touchSession(sessionId: string, changes?: SessionChanges): SessionRow;
+  addSession(input?: NewSession): SessionRow;
+  /** What `…/metrics/{dau|wau|mau}` answers for [timeAfter, timeBefore). */
+  activeUsers(
+    period: ActivePeriod,
+    timeAfter: number,
+    timeBefore: number,
+    options?: { minSessions?: number; orgId?: string | null },
+  ): ActiveUsersPoint[];
 }
 
 // ---- ground truth ----
@@ -258,6 +308,13 @@ export interface GroundTruthQuery {
   includeIdpUsers?: boolean;
   /** Default 'day'. */
   granularity?: 'day' | 'user_day';
+  /** The moment the read starts (Unix seconds) for the sessions family and active_users; default now(). */
+  readStart?: number;
+  /**
+   * Sessions range [start, end) of updated_at in Unix seconds; default
+   * [startDate 08:00Z, min(endDate+1 08:00Z, readStart)) as SPEC §13 says.
+   */
+  sessionsRange?: { start: number; end: number };
 }
 
 export interface MemberRecord {
@@ -296,4 +353,9 @@ export interface GroundTruth {
   members: MemberRecord[];
   daily_consumption: ConsumptionRecord[];
   pr_metrics: PrMetricsRecord[];
+  sessions: SessionRecord[];
+  session_pull_requests: SessionPullRequestRecord[];
+  session_insights: SessionInsightsRecord[];
+  session_messages: SessionMessageRecord[];
+  active_users: ActiveUsersRecord[];
 }

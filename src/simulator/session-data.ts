@@ -1,0 +1,79 @@
+/**
+ * The session half of `sim.data`: reads as of the data clock, and the mutation API tests use to
+ * make exact changes between two reads.
+ */
+import { activeUsers } from './active-users.js';
+import type { SessionStore, ResolvedSession } from './session-store.js';
+import type {
+  ActivePeriod,
+  ActiveUsersPoint,
+  ExpectedPullRequest,
+  NewSession,
+  SessionChanges,
+  SessionInsightsRow,
+  SessionMessage,
+  SessionRow,
+  SimulatedServiceUser,
+} from './session-types.js';
+
+export class SessionData {
+  readonly store: SessionStore;
+  // Rows handed out are copies: a test editing one must not change the simulated API.
+  readonly #now: () => number;
+
+  constructor(store: SessionStore, now: () => number) {
+    this.store = store;
+    this.#now = now;
+  }
+
+  /** The data clock in Unix seconds. */
+  nowSeconds(): number {
+    return Math.floor(this.#now() / 1000);
+  }
+
+  #resolve(sessionId: string): ResolvedSession | undefined {
+    return this.store.resolve(sessionId, this.nowSeconds());
+  }
+
+  sessions(scopeOrgId?: string | null): SessionRow[] {
+    const filter = { orgIds: scopeOrgId == null ? null : new Set([scopeOrgId]) };
+    return [...this.store.scan(filter, this.nowSeconds())].map((candidate) => structuredClone(this.store.materialise(candidate).stored.row));
+  }
+
+  session(sessionId: string): SessionRow | undefined {
+    const row = this.#resolve(sessionId)?.stored.row;
+    return row === undefined ? undefined : structuredClone(row);
+  }
+
+  sessionInsights(sessionId: string): SessionInsightsRow | undefined {
+    const found = this.#resolve(sessionId);
+    return found === undefined ? undefined : structuredClone({ ...found.stored.row, ...found.stored.extras });
+  }
+
+  sessionMessages(sessionId: string): SessionMessage[] {
+    const found = this.#resolve(sessionId);
+    return found === undefined ? [] : this.store.messages(found);
+  }
+
+  sessionPullRequests(sessionId: string): ExpectedPullRequest[] {
+    return structuredClone(this.#resolve(sessionId)?.stored.prs ?? []);
+  }
+
+  serviceUsers(orgId?: string | null): SimulatedServiceUser[] {
+    return this.store.serviceUsers(orgId);
+  }
+
+  touchSession(sessionId: string, changes: SessionChanges = {}): SessionRow {
+    return structuredClone(this.store.touch(sessionId, changes, this.nowSeconds()).row);
+  }
+
+  addSession(input: NewSession = {}): SessionRow {
+    return structuredClone(this.store.add(input, this.nowSeconds()).row);
+  }
+
+  activeUsers(period: ActivePeriod, timeAfter: number, timeBefore: number, options: { minSessions?: number; orgId?: string | null } = {}): ActiveUsersPoint[] {
+    const now = this.nowSeconds();
+    const orgId = options.orgId ?? null;
+    return activeUsers(period, timeAfter, timeBefore, Math.max(1, options.minSessions ?? 1), orgId, this.store.createdBetween(timeAfter, timeBefore, now));
+  }
+}
