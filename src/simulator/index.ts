@@ -24,7 +24,7 @@ export {
 export { EDGE_USER_IDS, UNICODE_NAMES } from './member-generator.js';
 export { OTHER_HOST_URL } from './fault-responses.js';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './endpoints/members.js';
-export { EDGE_SESSION_IDS } from './session-generator.js';
+export { EDGE_SESSION_IDS, generatedSessionId } from './session-generator.js';
 export { LONG_CHAT_INDEXES } from './session-messages.js';
 export { PR_URL_KINDS } from './pr-urls.js';
 export { SERVICE_USERS_PER_ORG } from './session-owners.js';

@@ -4,7 +4,7 @@
  * needs goes through here.
  */
 import { hashInts, hex8 } from './hash.js';
-import { generatedInsights, generatedPullRequests, generatedRow, generatedSessionId, indexOfSessionId } from './session-generator.js';
+import { generatedInsights, generatedPullRequests, generatedRow, indexOfSessionId } from './session-generator.js';
 import { generatedMessage, visibleMessageCount } from './session-messages.js';
 import { SessionOwners } from './session-owners.js';
 import { ADDED_TIE_BASE, compareKeys, scanSessions, type Candidate, type SessionFilter, type SessionKey } from './session-scan.js';
@@ -176,10 +176,5 @@ export class SessionStore {
     this.#addedById.set(sessionId, stored);
     this.version++;
     return stored;
-  }
-
-  /** For tests: the id of generated session `index` (whether or not it exists yet). */
-  generatedId(index: number): string {
-    return generatedSessionId(this.#seed, index);
   }
 }

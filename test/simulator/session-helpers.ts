@@ -20,7 +20,7 @@ export async function walkList(
   const pages: SessionPage[] = [];
   let after: string | null = null;
   for (let guard = 0; guard < 100_000; guard++) {
-    const query = new URLSearchParams(params.map(([name, value]) => [name, String(value)]));
+    const query = new URLSearchParams(params.map(([name, value]): [string, string] => [name, String(value)]));
     query.set('first', String(first));
     if (after !== null) query.set('after', after);
     const reply = await get(sim, `${path}?${query.toString()}`, key);
