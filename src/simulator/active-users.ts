@@ -29,6 +29,7 @@ export function nextPeriodStart(period: ActivePeriod, start: number): number {
 /** [start, next start) of every period overlapping [from, to). */
 export function periodsOverlapping(period: ActivePeriod, from: number, to: number): Array<[number, number]> {
   const periods: Array<[number, number]> = [];
+  if (from >= to) return periods; // an empty window overlaps nothing
   for (let start = periodStart(period, from); start < to; start = nextPeriodStart(period, start)) {
     periods.push([start, nextPeriodStart(period, start)]);
   }
