@@ -100,7 +100,8 @@ export function finalAcusCents(seed: number, index: number): number {
   return 10 + (hashInts(seed, index, SALT.acus) % 2_000);
 }
 
-export function generatedRow(seed: number, index: number, progress: SessionProgress, owners: SessionOwners): SessionRow {
+/** `prs` is `generatedPullRequests(seed, index, progress)`, passed in because callers need it too. */
+export function generatedRow(seed: number, index: number, progress: SessionProgress, owners: SessionOwners, prs: readonly ExpectedPullRequest[]): SessionRow {
   const sessionId = generatedSessionId(seed, index);
   const owner = owners.owner(index);
   const [status, statusDetail] = statusOf(seed, index, progress);
@@ -130,7 +131,7 @@ export function generatedRow(seed: number, index: number, progress: SessionProgr
     category: categorised ? category : null,
     subcategory: categorised ? subcategory : null,
     acus_consumed: acusCents / 100,
-    pull_requests: generatedPullRequests(seed, index, progress).map(({ pr_url, pr_state }) => ({ pr_url, pr_state })),
+    pull_requests: prs.map(({ pr_url, pr_state }) => ({ pr_url, pr_state })),
     created_at: progress.created,
     updated_at: updatedAt,
     is_archived: progress.finished && unitOf(hashInts(seed, index, SALT.archived)) < 0.08,

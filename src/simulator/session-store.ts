@@ -10,7 +10,7 @@ import { SessionOwners } from './session-owners.js';
 import { ADDED_TIE_BASE, compareKeys, scanSessions, type Candidate, type SessionFilter, type SessionKey } from './session-scan.js';
 import { added, touched, type StoredSession } from './session-stored.js';
 import { SessionTimeline } from './session-timeline.js';
-import type { ExpectedPullRequest, NewSession, SessionChanges, SessionMessage, SimulatedServiceUser } from './session-types.js';
+import type { ExpectedPullRequest, NewSession, SessionChanges, SessionInsightsExtras, SessionMessage, SimulatedServiceUser } from './session-types.js';
 
 export interface SessionStoreOptions {
   seed: number;
@@ -90,9 +90,20 @@ export class SessionStore {
   }
 
   #snapshot(index: number, progress: NonNullable<ReturnType<SessionTimeline['progress']>>): StoredSession {
-    const row = generatedRow(this.#seed, index, progress, this.#owners);
-    const prs: ExpectedPullRequest[] = generatedPullRequests(this.#seed, index, progress);
-    return { key: { created: progress.created, tie: index }, row, extras: generatedInsights(this.#seed, index, progress, row), prs, messages: undefined };
+    const seed = this.#seed;
+    const prs: ExpectedPullRequest[] = generatedPullRequests(seed, index, progress);
+    const row = generatedRow(seed, index, progress, this.#owners, prs);
+    // The insights count messages (hundreds of hashes for a long chat): only when asked for.
+    let extras: SessionInsightsExtras | undefined;
+    return {
+      key: { created: progress.created, tie: index },
+      row,
+      get extras() {
+        return (extras ??= generatedInsights(seed, index, progress, row));
+      },
+      prs,
+      messages: undefined,
+    };
   }
 
   /** The session with this id as of `now`, or undefined (unknown, or not created yet). */
