@@ -236,3 +236,24 @@ describe('determinism', () => {
     }
   });
 });
+
+describe('faults on the session lists', () => {
+  it('list-only faults and wrong-types apply to the session lists and messages like to member listings', async () => {
+    try {
+      sim.setFaults([{ kind: 'null-cursor-has-next', path: ENT, times: 1 }]);
+      expect((await get(sim, `${ENT}?first=5`)).json).toMatchObject({ end_cursor: null, has_next_page: true });
+      expect(asObject((await get(sim, `${ENT}?first=5`)).json)['end_cursor']).not.toBeNull();
+      const id = sim.data.sessions()[0]!.session_id;
+      sim.setFaults([{ kind: 'repeat-cursor', path: /\/messages$/, times: 1 }]);
+      const looped = asObject((await get(sim, `${ENT}/${enc(id)}/messages?first=1`)).json);
+      const restart = await get(sim, `${ENT}/${enc(id)}/messages?first=1&after=${looped['end_cursor'] as string}`);
+      expect(asObject(restart.json)['items']).toEqual(looped['items']);
+      sim.setFaults([{ kind: 'wrong-types', path: ENT_INSIGHTS, times: 1 }]);
+      const drifted = asObject((await get(sim, `${ENT_INSIGHTS}?first=2`)).json);
+      expect(Array.isArray(drifted['items'])).toBe(false);
+      expect(drifted['total']).toBe('300');
+    } finally {
+      sim.setFaults([]);
+    }
+  });
+});
