@@ -41,14 +41,15 @@ export function activeUsers(
   from: number,
   to: number,
   minSessions: number,
-  orgId: string | null,
+  /** null = every org. */
+  orgIds: ReadonlySet<string> | null,
   creations: Iterable<SessionCreation>,
 ): ActiveUsersPoint[] {
   const periods = periodsOverlapping(period, from, to);
   const counts = periods.map(() => new Map<string, number>());
   for (const creation of creations) {
     if (creation.user_id === null || creation.created < from || creation.created >= to) continue;
-    if (orgId !== null && creation.org_id !== orgId) continue;
+    if (orgIds !== null && !orgIds.has(creation.org_id)) continue;
     // Periods are few and sorted: a binary search keeps 100k-session windows cheap.
     let low = 0;
     let high = periods.length - 1;

@@ -71,9 +71,17 @@ export class SessionData {
     return structuredClone(this.store.add(input, this.nowSeconds()).row);
   }
 
-  activeUsers(period: ActivePeriod, timeAfter: number, timeBefore: number, options: { minSessions?: number; orgId?: string | null } = {}): ActiveUsersPoint[] {
+  /** `orgId`: one org's scope; `orgIds`: the enterprise `org_ids` filter; neither = the enterprise. */
+  activeUsers(
+    period: ActivePeriod,
+    timeAfter: number,
+    timeBefore: number,
+    options: { minSessions?: number; orgId?: string | null; orgIds?: readonly string[] } = {},
+  ): ActiveUsersPoint[] {
     const now = this.nowSeconds();
-    const orgId = options.orgId ?? null;
-    return activeUsers(period, timeAfter, timeBefore, Math.max(1, options.minSessions ?? 1), orgId, this.store.createdBetween(timeAfter, timeBefore, now));
+    const orgIds = options.orgId != null ? new Set([options.orgId]) : options.orgIds === undefined ? null : new Set(options.orgIds);
+    // min_sessions 0 counts as 1: without searches, "active" needs a session.
+    const minSessions = Math.max(1, options.minSessions ?? 1);
+    return activeUsers(period, timeAfter, timeBefore, minSessions, orgIds, this.store.createdBetween(timeAfter, timeBefore, now));
   }
 }

@@ -92,8 +92,11 @@ export class SessionOwners {
     const members = this.#initialMembers();
     const h = hashInts(this.#seed, index, SALT.owner);
     if (members.length > 0 && unitOf(h) >= SERVICE_USER_SHARE) {
-      const member = members[hashInts(this.#seed, index, SALT.member) % members.length]!;
-      if (member.consumes) {
+      // Users who never consume never run sessions: take the next consumer (a few tries at most).
+      const picked = hashInts(this.#seed, index, SALT.member) % members.length;
+      for (let step = 0; step < Math.min(8, members.length); step++) {
+        const member = members[(picked + step) % members.length]!;
+        if (!member.consumes) continue;
         const other = member.org_ids.length > 1 && unitOf(hashInts(this.#seed, index, SALT.otherOrg)) < 0.2;
         return { org_id: member.org_ids[other ? 1 : 0]!, user_id: member.user_id, service_user_id: null };
       }

@@ -293,7 +293,7 @@ export interface SimulatorData {
     period: ActivePeriod,
     timeAfter: number,
     timeBefore: number,
-    options?: { minSessions?: number; orgId?: string | null },
+    options?: { minSessions?: number; orgId?: string | null; orgIds?: readonly string[] },
   ): ActiveUsersPoint[];
 }
 

@@ -94,7 +94,11 @@ describe('active users', () => {
     expect(beta[0]!.active_users).toBe(await activeFromSessions(from, to, '/v3/organizations/org-sim-beta', KEY_ORG_BETA));
     expect(sim.data.activeUsers('month', from, to, { orgId: 'org-sim-alpha' })).toEqual(alpha);
     expect(sim.data.activeUsers('month', from, to)).toEqual(await points('/v3/enterprise/metrics/mau', from, to));
+    const alphaViaEnterprise = await points('/v3/enterprise/metrics/mau', from, to, KEY_ENTERPRISE, '&org_ids=org-sim-alpha');
+    expect(alphaViaEnterprise).toEqual(alpha);
+    const both = await points('/v3/enterprise/metrics/mau', from, to, KEY_ENTERPRISE, '&org_ids=org-sim-alpha&org_ids=org-sim-beta');
     // the same user active in both orgs counts once for the enterprise
+    expect(both).toEqual(await points('/v3/enterprise/metrics/mau', from, to));
     const whole = await points('/v3/enterprise/metrics/mau', from, to);
     expect(whole[0]!.active_users).toBeLessThanOrEqual(alpha[0]!.active_users + beta[0]!.active_users);
   });

@@ -97,6 +97,7 @@ describe('generated sessions', () => {
         expect(sim.data.serviceUsers(s.org_id).map((u) => u.service_user_id)).toContain(s.service_user_id);
       } else {
         expect(sim.data.member(s.user_id!)!.org_ids).toContain(s.org_id);
+        expect(sim.data.member(s.user_id!)!.consumes).toBe(true);
       }
     }
     expect(byService).toBeGreaterThan(0);
