@@ -9,7 +9,6 @@
 import { dayOfMillis, dayStartSeconds } from '../devin/billing-day.js';
 import { daysToVisit, toCents } from './day-range.js';
 import { SessionData } from './session-data.js';
-import { SessionStore } from './session-store.js';
 import { freezeMember, generateMember } from './member-generator.js';
 import {
   addPrCounts,
@@ -76,15 +75,7 @@ export class SimulatedDataSet implements SimulatorData {
     this.#initialMembers = options.members;
     this.#nextIndex = options.members;
     this.#firstDay = dayOfMillis(options.now()) - options.days + 1;
-    const store = new SessionStore({
-      seed: options.seed,
-      sessions: options.sessions ?? 0,
-      orgs: options.orgs,
-      members: options.members,
-      historyStart: dayStartSeconds(this.#firstDay),
-      clockAtStart: Math.floor(options.now() / 1000),
-    });
-    this.sessionData = new SessionData(store, options.now);
+    this.sessionData = SessionData.create({ ...options, sessions: options.sessions ?? 0, historyStart: dayStartSeconds(this.#firstDay) });
   }
 
   /** Sessions, their messages and insights, active users (see session-data.ts). */

@@ -3,7 +3,7 @@
  * make exact changes between two reads.
  */
 import { activeUsers } from './active-users.js';
-import type { SessionStore, ResolvedSession } from './session-store.js';
+import { SessionStore, type ResolvedSession } from './session-store.js';
 import type {
   ActivePeriod,
   ActiveUsersPoint,
@@ -24,6 +24,12 @@ export class SessionData {
   constructor(store: SessionStore, now: () => number) {
     this.store = store;
     this.#now = now;
+  }
+
+  /** Sessions of a data set whose history starts at `historyStart` (Unix seconds), clock `now`. */
+  static create(options: { seed: number; sessions: number; orgs: readonly string[]; members: number; historyStart: number; now: () => number }): SessionData {
+    const clockAtStart = Math.floor(options.now() / 1000);
+    return new SessionData(new SessionStore({ ...options, clockAtStart }), options.now);
   }
 
   /** The data clock in Unix seconds. */

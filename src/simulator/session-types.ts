@@ -151,3 +151,31 @@ export interface ActiveUsersRecord {
   is_partial_period: boolean;
   org_id: string | null;
 }
+
+/** The sessions half of `sim.data` (SimulatorData extends it). */
+export interface SimulatorSessionData {
+  // Sessions: as of now() (rows handed out are copies). Unix seconds throughout.
+  /** Sessions that exist now (created_at <= now), newest first; null/undefined = every org. */
+  sessions(scopeOrgId?: string | null): SessionRow[];
+  session(sessionId: string): SessionRow | undefined;
+  sessionInsights(sessionId: string): SessionInsightsRow | undefined;
+  /** Messages that exist by the session's updated_at, oldest first ([] for an unknown session). */
+  sessionMessages(sessionId: string): SessionMessage[];
+  /** The session's PRs with the parse a correct connector must make of each URL. */
+  sessionPullRequests(sessionId: string): ExpectedPullRequest[];
+  /** The fixed service users of an org (or of every org) that start sessions. */
+  serviceUsers(orgId?: string | null): SimulatedServiceUser[];
+  /**
+   * Changes a session: fields from `changes`, updated_at = now(). A touched generated session is
+   * frozen from then on (it no longer advances with the clock).
+   */
+  touchSession(sessionId: string, changes?: SessionChanges): SessionRow;
+  addSession(input?: NewSession): SessionRow;
+  /** What `…/metrics/{dau|wau|mau}` answers for [timeAfter, timeBefore). */
+  activeUsers(
+    period: ActivePeriod,
+    timeAfter: number,
+    timeBefore: number,
+    options?: { minSessions?: number; orgId?: string | null; orgIds?: readonly string[] },
+  ): ActiveUsersPoint[];
+}

@@ -4,20 +4,12 @@
  */
 
 import type {
-  ActivePeriod,
-  ActiveUsersPoint,
   ActiveUsersRecord,
-  ExpectedPullRequest,
-  NewSession,
-  SessionChanges,
   SessionInsightsRecord,
-  SessionInsightsRow,
-  SessionMessage,
   SessionMessageRecord,
   SessionPullRequestRecord,
   SessionRecord,
-  SessionRow,
-  SimulatedServiceUser,
+  SimulatorSessionData,
 } from './session-types.js';
 
 export type PermissionGroup = 'membership' | 'consumption' | 'metrics' | 'sessions';
@@ -249,7 +241,7 @@ export interface PrCounts {
 }
 
 /** Day arguments are day numbers (see src/devin/billing-day.ts); ±Infinity means unbounded. */
-export interface SimulatorData {
+export interface SimulatorData extends SimulatorSessionData {
   /** Current members of the scope (direct ∪ IdP), in creation order; null/undefined = enterprise. */
   members(scopeOrgId?: string | null): SimulatedMember[];
   /** The member with this user_id, if it exists. */
@@ -270,31 +262,6 @@ export interface SimulatorData {
   setPrCounts(userId: string, day: number, counts: Partial<PrCounts>): void;
   addMember(member: NewMember): SimulatedMember;
   removeMember(userId: string): void;
-
-  // Sessions: as of now() (rows handed out are copies). Unix seconds throughout.
-  /** Sessions that exist now (created_at <= now), newest first; null/undefined = every org. */
-  sessions(scopeOrgId?: string | null): SessionRow[];
-  session(sessionId: string): SessionRow | undefined;
-  sessionInsights(sessionId: string): SessionInsightsRow | undefined;
-  /** Messages that exist by the session's updated_at, oldest first ([] for an unknown session). */
-  sessionMessages(sessionId: string): SessionMessage[];
-  /** The session's PRs with the parse a correct connector must make of each URL. */
-  sessionPullRequests(sessionId: string): ExpectedPullRequest[];
-  /** The fixed service users of an org (or of every org) that start sessions. */
-  serviceUsers(orgId?: string | null): SimulatedServiceUser[];
-  /**
-   * Changes a session: fields from `changes`, updated_at = now(). A touched generated session is
-   * frozen from then on (it no longer advances with the clock).
-   */
-  touchSession(sessionId: string, changes?: SessionChanges): SessionRow;
-  addSession(input?: NewSession): SessionRow;
-  /** What `…/metrics/{dau|wau|mau}` answers for [timeAfter, timeBefore). */
-  activeUsers(
-    period: ActivePeriod,
-    timeAfter: number,
-    timeBefore: number,
-    options?: { minSessions?: number; orgId?: string | null; orgIds?: readonly string[] },
-  ): ActiveUsersPoint[];
 }
 
 // ---- ground truth ----
