@@ -9,7 +9,7 @@ import { buildPrUrl, PR_URL_KINDS, prUrlParts } from './pr-urls.js';
 import { countBySource, visibleMessageCount } from './session-messages.js';
 import type { SessionOwners } from './session-owners.js';
 import type { SessionProgress } from './session-timeline.js';
-import type { ExpectedPullRequest, SessionInsightsExtras, SessionRow, SessionSize } from './session-types.js';
+import type { ExpectedPullRequest, SessionInsightsExtras, SessionInsightsRow, SessionRow, SessionSize } from './session-types.js';
 
 /** Session ids that need percent-encoding in a path; present whenever sessions >= 8. */
 export const EDGE_SESSION_IDS: ReadonlyMap<number, string> = new Map([
@@ -140,6 +140,23 @@ export function generatedRow(seed: number, index: number, progress: SessionProgr
     devin_mode: pick(MODES, hashInts(seed, index, SALT.mode)),
     automation_id: origin === 'automation' ? `automation-${hex8(hashInts(seed, index, SALT.automation))}` : null,
     structured_output: structured ? { summary: 'Work completed', tests_passed: (index & 1) === 0, files_changed: index % 13 } : null,
+  };
+}
+
+/**
+ * A generated row with its insights, written out field by field: a spread of 27 properties makes
+ * a slow dictionary-mode object, and insights pages build 200 of them per request.
+ */
+export function withInsights(row: SessionRow, extras: SessionInsightsExtras): SessionInsightsRow {
+  return {
+    session_id: row.session_id, url: row.url, status: row.status, status_detail: row.status_detail, title: row.title,
+    tags: row.tags, org_id: row.org_id, user_id: row.user_id, service_user_id: row.service_user_id,
+    playbook_id: row.playbook_id, origin: row.origin, category: row.category, subcategory: row.subcategory,
+    acus_consumed: row.acus_consumed, pull_requests: row.pull_requests, created_at: row.created_at,
+    updated_at: row.updated_at, is_archived: row.is_archived, parent_session_id: row.parent_session_id,
+    child_session_ids: row.child_session_ids, devin_mode: row.devin_mode, automation_id: row.automation_id,
+    structured_output: row.structured_output, num_devin_messages: extras.num_devin_messages,
+    num_user_messages: extras.num_user_messages, session_size: extras.session_size, analysis: extras.analysis,
   };
 }
 

@@ -6,6 +6,7 @@
 import { problem, jsonResponse, type ApiResponse } from '../api-response.js';
 import { lastValue } from '../query-params.js';
 import { decodeSessionCursor, encodeSessionCursor } from '../session-cursor.js';
+import { withInsights } from '../session-generator.js';
 import { sessionListParams } from './session-filters.js';
 import type { ApiState, EndpointRequest } from '../api-state.js';
 import type { SessionKey } from '../session-scan.js';
@@ -32,7 +33,8 @@ export function handleSessions(request: EndpointRequest, state: ApiState, insigh
       break;
     }
     const { stored } = store.materialise(candidate);
-    items.push(insights ? { ...stored.row, ...stored.extras } : stored.row);
+    // Stored rows may carry fields a test added (a newer API's), so only generated ones are copied field by field.
+    items.push(insights ? (candidate.kind === 'generated' ? withInsights(stored.row, stored.extras) : { ...stored.row, ...stored.extras }) : stored.row);
     lastKey = candidate.key;
   }
   return jsonResponse(
