@@ -13,7 +13,7 @@ import {
   ResponseShapeError,
   RetriesExhaustedError,
 } from './errors.js';
-import type { AdaptiveLimiter, RequestOutcome } from './limiter.js';
+import type { AdaptiveLimiter, RateLimitVerdict, RequestOutcome } from './limiter.js';
 import { DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfter, retryDelayMs, type RetryPolicy } from './retry.js';
 
 export type QueryParams = ReadonlyArray<readonly [string, string | number]>;
@@ -194,6 +194,7 @@ export class DevinClient {
       this.throwIfAborted();
       const ticket = await this.limiter.acquire();
       let outcome: RequestOutcome = 'failure';
+      let verdict: RateLimitVerdict | undefined;
       let retryAfterMs: number | undefined;
       const attemptStarted = performance.now();
       const shownPath = pathOnly(target.path);
@@ -261,7 +262,7 @@ export class DevinClient {
       } finally {
         clearTimeout(deadline);
         this.inFlight.delete(controller);
-        this.limiter.release(outcome, ticket);
+        verdict = this.limiter.release(outcome, ticket);
         this.onAttempt?.({ path: shownPath, status: attemptStatus, durationMs: performance.now() - attemptStarted });
       }
       if (attempt >= this.policy.maxAttempts) {
@@ -271,7 +272,7 @@ export class DevinClient {
           `host ${new URL(target.origin).host}`,
         );
       }
-      const delay = retryDelayMs(attempt, retryAfterMs, this.policy, this.random);
+      const delay = retryDelayMs(attempt, retryAfterMs, this.policy, this.random, verdict === 'isolated');
       this.log('DEBUG', `retrying GET ${shownPath} in ${delay} ms after ${lastProblem} (attempt ${attempt})`);
       await this.pause(delay);
     }
