@@ -31,11 +31,14 @@ export function createClient(
   hooks: ClientHooks = {},
 ): DevinClient {
   const { log, onAttempt, signal } = hooks;
+  // The limiter and the client keep their own clocks (monotonic; wall clock for Retry-After dates),
+  // io.httpClock in tests: io.now is the data clock, which tests freeze to fix "today".
+  const clock = io.httpClock;
+  const sleep = clock ? (ms: number) => clock.sleep(ms) : io.sleep;
   const limiter = new AdaptiveLimiter({
-    // The limiter and the client keep their own clocks (monotonic; wall clock for Retry-After
-    // dates): io.now is the data clock, which tests freeze to fix "today".
     maxConcurrency: config.maxConcurrency,
-    ...(io.sleep ? { sleep: io.sleep } : {}),
+    ...(sleep ? { sleep } : {}),
+    ...(clock ? { now: () => clock.now() } : {}),
   });
   return new DevinClient({
     apiUrl: config.apiUrl,
@@ -44,7 +47,8 @@ export function createClient(
     limiter,
     ...(io.retryPolicy ? { policy: io.retryPolicy } : {}),
     ...(io.dispatcher ? { dispatcher: io.dispatcher } : {}),
-    ...(io.sleep ? { sleep: io.sleep } : {}),
+    ...(sleep ? { sleep } : {}),
+    ...(clock ? { now: () => clock.now(), after: (ms: number, fn: () => void) => clock.after(ms, fn) } : {}),
     ...(io.random ? { random: io.random } : {}),
     ...(log ? { log } : {}),
     ...(onAttempt ? { onAttempt } : {}),

@@ -52,6 +52,12 @@ export interface DevinClientOptions {
   random?: () => number;
   /** Wall clock, to turn a Retry-After HTTP date into a wait; default Date.now. */
   now?: () => number;
+  /**
+   * Runs `fn` after `ms` and returns what cancels it: the per-attempt deadline. Default setTimeout;
+   * tests pass a virtual clock's, and then undici's own (real-time) timeouts are off, so that only
+   * the virtual deadline decides when an attempt has taken too long.
+   */
+  after?: (ms: number, fn: () => void) => () => void;
   /** Aborts every request in flight and every retry wait (the reader of stdout went away). */
   signal?: AbortSignal;
 }
@@ -120,6 +126,9 @@ export class DevinClient {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly now: () => number;
+  private readonly after: (ms: number, fn: () => void) => () => void;
+  /** undici's headers/body timeouts: the policy's in real time; 0 (off) under an injected clock. */
+  private readonly undiciTimeoutMs: number;
   private readonly signal: AbortSignal | undefined;
   private readonly apiKey: string;
   /** Attempts in flight, aborted together when the caller's signal fires (one listener, not one each). */
@@ -157,6 +166,8 @@ export class DevinClient {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
+    this.after = options.after ?? realAfter;
+    this.undiciTimeoutMs = options.after ? 0 : this.policy.requestTimeoutMs;
     this.signal = options.signal;
     this.abortedPromise = new Promise((resolve) => (this.resolveAborted = resolve));
     if (this.signal?.aborted) this.resolveAborted();
@@ -201,10 +212,10 @@ export class DevinClient {
       let attemptStatus = 0;
       const controller = new AttemptAbort();
       let timedOut = false;
-      const deadline = setTimeout(() => {
+      const cancelDeadline = this.after(this.policy.requestTimeoutMs, () => {
         timedOut = true;
         controller.abort(new Error('request timeout'));
-      }, this.policy.requestTimeoutMs);
+      });
       this.inFlight.add(controller);
       try {
         this.throwIfAborted();
@@ -215,8 +226,8 @@ export class DevinClient {
           path: target.path,
           method: 'GET',
           headers: this.headers,
-          headersTimeout: this.policy.requestTimeoutMs,
-          bodyTimeout: this.policy.requestTimeoutMs,
+          headersTimeout: this.undiciTimeoutMs,
+          bodyTimeout: this.undiciTimeoutMs,
           signal: controller,
         });
         const status = response.statusCode;
@@ -260,7 +271,7 @@ export class DevinClient {
         else if (isRetryableNetworkError(error)) lastProblem = describeNetworkError(error);
         else throw error; // not the network: a bug below us, reported as such
       } finally {
-        clearTimeout(deadline);
+        cancelDeadline();
         this.inFlight.delete(controller);
         verdict = this.limiter.release(outcome, ticket);
         this.onAttempt?.({ path: shownPath, status: attemptStatus, durationMs: performance.now() - attemptStarted });
@@ -319,6 +330,11 @@ export class DevinClient {
   private throwIfAborted(): void {
     if (this.signal?.aborted) throw new AbortedError();
   }
+}
+
+function realAfter(ms: number, fn: () => void): () => void {
+  const timer = setTimeout(fn, ms);
+  return () => clearTimeout(timer);
 }
 
 function pathOnly(path: string): string {

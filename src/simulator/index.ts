@@ -48,4 +48,5 @@ export type {
   SimulatorData,
   SimulatorKey,
   SimulatorOptions,
+  SimulatorTimers,
 } from './types.js';
