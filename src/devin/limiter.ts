@@ -59,6 +59,8 @@ export const RECENT_ANSWERS = 16;
 const PLATEAU_SECONDS = 2.5;
 /** Share of 429s among answers since the first paced 429 after a cut that says the pace is over the limit. */
 const OVERESTIMATE_SHARE = 0.05;
+/** Longest that new starts wait, after a 429, for the next answer. */
+const MAX_HOLD_MS = 250;
 /** Fewer successful starts than this in the measuring window: too little to estimate a rate. */
 const MIN_SAMPLE = 4;
 /** Shortest time since a cut over which the accepted rate is measured (shorter is noise). */
@@ -87,6 +89,7 @@ export class AdaptiveLimiter {
   private readonly maxConcurrency: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly holdSleep: (ms: number) => Promise<void>;
   private concurrency: number;
   private inFlight = 0;
   private readonly waiters: Array<() => void> = [];
@@ -113,9 +116,11 @@ export class AdaptiveLimiter {
   /**
    * After a 429, new starts wait for the next answer of a request in flight: a good one ends the
    * hold (an isolated 429 costs other requests a fraction of a round trip), more 429s make the
-   * cluster that cuts — without sending more into a limit that is refusing.
+   * cluster that cuts — without sending more into a limit that is refusing. At most MAX_HOLD_MS:
+   * the requests in flight may all be slow ones.
    */
   private holding = false;
+  private holds = 0;
   /** Start times of recent successful requests. */
   private readonly successStarts: number[] = [];
   private rateLimitedCount = 0;
@@ -126,6 +131,8 @@ export class AdaptiveLimiter {
     this.concurrency = Math.min(this.maxConcurrency, Math.max(1, options.initialConcurrency ?? this.maxConcurrency));
     this.now = options.now ?? (() => performance.now());
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    // Nothing awaits the end of a hold: its timer must not keep the process alive after the read.
+    this.holdSleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms).unref()));
   }
 
   /**
@@ -216,7 +223,7 @@ export class AdaptiveLimiter {
     if (ticket.paced === true) this.paced429s += 1;
     this.remember(true);
     this.first429At ??= ticket.startedAt;
-    this.holding = true;
+    this.hold();
     const overPace = ticket.paced === true && (this.pacedSeconds >= CUBIC_K || this.overEstimated());
     if (this.recent429s < CONGESTION_429S && !overPace) return 'isolated';
     this.cut(now, ticket);
@@ -283,6 +290,16 @@ export class AdaptiveLimiter {
     }
     const lastSecond = count(windowStart);
     return lastSecond >= MIN_SAMPLE ? (lastSecond * 1_000) / RATE_WINDOW_MS : undefined;
+  }
+
+  private hold(): void {
+    this.holding = true;
+    const hold = ++this.holds;
+    void this.holdSleep(MAX_HOLD_MS).then(() => {
+      if (hold !== this.holds || !this.holding) return;
+      this.holding = false;
+      this.wake();
+    });
   }
 
   private wake(): void {

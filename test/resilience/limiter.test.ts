@@ -202,23 +202,37 @@ describe('an isolated 429 is not congestion', () => {
     expect(limiter.snapshot().ratePerSecond).not.toBeNull();
   });
 
-  it('after a 429, new starts wait for the next answer; a good one ends the wait', async () => {
+  it('after a 429, new starts wait for the next answer (at most 250 ms); a good one ends the wait', async () => {
     const clock = new FakeClock();
     const limiter = limiterWith(clock, 4);
     const { started } = acquireMany(limiter, 2);
     await clock.settle();
     limiter.release('rate_limited', started[0] as LimiterTicket);
     const next = acquireMany(limiter, 1);
-    await clock.advance(1_000);
+    await clock.advance(200);
     expect(next.started).toHaveLength(0); // held: another answer is on its way
     limiter.release('success', started[1] as LimiterTicket);
     await clock.settle();
     expect(next.started).toHaveLength(1);
-    // With nothing in flight there is no answer to wait for: no hold.
+    // Bounded: with only a slow request in flight, new starts go after 250 ms anyway.
+    const slow = acquireMany(limiter, 1);
+    await clock.settle();
     limiter.release('rate_limited', next.started[0] as LimiterTicket);
+    const later = acquireMany(limiter, 1);
+    await clock.advance(249);
+    expect(later.started).toHaveLength(0);
+    await clock.advance(2);
+    expect(later.started).toHaveLength(1);
+    // With nothing in flight there is no answer to wait for: no hold.
+    limiter.release('success', slow.started[0] as LimiterTicket);
+    limiter.release('success', later.started[0] as LimiterTicket);
+    const one = acquireMany(limiter, 1);
+    await clock.settle();
+    limiter.release('rate_limited', one.started[0] as LimiterTicket);
     const after = acquireMany(limiter, 1);
     await clock.settle();
     expect(after.started).toHaveLength(1);
+    expect(limiter.snapshot().cuts).toBe(0);
   });
 
   it('1.5 % of answers 429 at random on a fast API: no slowdown, in fake time', async () => {
