@@ -62,11 +62,14 @@ export function createClient(
   const { log, onAttempt, signal } = hooks;
   const proxy = io.dispatcher ? undefined : proxyFor(new URL(config.apiUrl), io.env);
   if (proxy) log?.('INFO', `connecting to ${new URL(config.apiUrl).host} through ${proxy.label}`);
+  // The limiter and the client keep their own clocks (monotonic; wall clock for Retry-After dates),
+  // io.httpClock in tests: io.now is the data clock, which tests freeze to fix "today".
+  const clock = io.httpClock;
+  const sleep = clock ? (ms: number) => clock.sleep(ms) : io.sleep;
   const limiter = new AdaptiveLimiter({
-    // The limiter and the client keep their own clocks (monotonic; wall clock for Retry-After
-    // dates): io.now is the data clock, which tests freeze to fix "today".
     maxConcurrency: config.maxConcurrency,
-    ...(io.sleep ? { sleep: io.sleep } : {}),
+    ...(sleep ? { sleep } : {}),
+    ...(clock ? { now: () => clock.now() } : {}),
   });
   return new DevinClient({
     apiUrl: config.apiUrl,
@@ -78,7 +81,8 @@ export function createClient(
     ...(io.dispatcher ? { dispatcher: io.dispatcher } : {}),
     ...(proxy ? { proxy } : {}),
     ...(io.lookup ? { lookup: io.lookup } : {}),
-    ...(io.sleep ? { sleep: io.sleep } : {}),
+    ...(sleep ? { sleep } : {}),
+    ...(clock ? { now: () => clock.now(), after: (ms: number, fn: () => void) => clock.after(ms, fn) } : {}),
     ...(io.random ? { random: io.random } : {}),
     ...(log ? { log } : {}),
     ...(onAttempt ? { onAttempt } : {}),

@@ -9,6 +9,19 @@ import type { Dispatcher } from 'undici';
 import type { RetryPolicy } from '../devin/retry.js';
 import type { CheckpointPolicy } from '../engine/checkpoint.js';
 
+/**
+ * The HTTP layer's clock (limiter pacing, retry waits, per-attempt deadlines, Retry-After dates).
+ * Tests pass a virtual one so a run replays exactly; without it: performance.now, Date.now and
+ * real timers.
+ */
+export interface HttpClock {
+  /** Milliseconds since the epoch (read as both the monotonic and the wall clock). */
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  /** Runs `fn` after `ms`; returns what cancels it. */
+  after(ms: number, fn: () => void): () => void;
+}
+
 export interface CliIo {
   stdout: Writable;
   stderr: Writable;
@@ -19,6 +32,7 @@ export interface CliIo {
   retryPolicy?: RetryPolicy;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  httpClock?: HttpClock;
   checkpointPolicy?: CheckpointPolicy;
   /** DNS lookup for the connector's own connections (tests: a mistyped host that must not leave the machine). */
   lookup?: LookupFunction;

@@ -15,7 +15,7 @@ import {
   RetriesExhaustedError,
   UnreachableError,
 } from './errors.js';
-import type { AdaptiveLimiter, RequestOutcome } from './limiter.js';
+import type { AdaptiveLimiter, RateLimitVerdict, RequestOutcome } from './limiter.js';
 import type { ProxyRoute } from './proxy.js';
 import { DEFAULT_RETRY_POLICY, FIRST_CONTACT, isRetryableStatus, parseRetryAfter, retryDelayMs, type RetryPolicy } from './retry.js';
 import { createDispatcher, DEFAULT_CONNECT_TIMEOUT_MS, networkFailure, type NetworkFailure } from './transport.js';
@@ -61,6 +61,12 @@ export interface DevinClientOptions {
   random?: () => number;
   /** Wall clock, to turn a Retry-After HTTP date into a wait; default Date.now. */
   now?: () => number;
+  /**
+   * Runs `fn` after `ms` and returns what cancels it: the per-attempt deadline. Default setTimeout;
+   * tests pass a virtual clock's, and then undici's own (real-time) timeouts are off, so that only
+   * the virtual deadline decides when an attempt has taken too long.
+   */
+  after?: (ms: number, fn: () => void) => () => void;
   /** Aborts every request in flight and every retry wait (the reader of stdout went away). */
   signal?: AbortSignal;
   /**
@@ -113,6 +119,9 @@ export class DevinClient {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly now: () => number;
+  private readonly after: (ms: number, fn: () => void) => () => void;
+  /** undici's headers/body timeouts: the policy's in real time; 0 (off) under an injected clock. */
+  private readonly undiciTimeoutMs: number;
   private readonly signal: AbortSignal | undefined;
   private readonly proxy: ProxyRoute | undefined;
   /** True once the host (not a proxy) has answered anything: from then on, a failed connect is a blip. */
@@ -156,6 +165,8 @@ export class DevinClient {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
+    this.after = options.after ?? realAfter;
+    this.undiciTimeoutMs = options.after ? 0 : this.policy.requestTimeoutMs;
     this.signal = options.signal;
     this.abortedPromise = new Promise((resolve) => (this.resolveAborted = resolve));
     if (this.signal?.aborted) this.resolveAborted();
@@ -195,16 +206,17 @@ export class DevinClient {
       this.throwIfAborted();
       const ticket = await this.limiter.acquire();
       let outcome: RequestOutcome = 'failure';
+      let verdict: RateLimitVerdict | undefined;
       let retryAfterMs: number | undefined;
       const attemptStarted = performance.now();
       const shownPath = target.shown;
       let attemptStatus = 0;
       const controller = new AttemptAbort();
       let timedOut = false;
-      const deadline = setTimeout(() => {
+      const cancelDeadline = this.after(this.policy.requestTimeoutMs, () => {
         timedOut = true;
         controller.abort(new Error('request timeout'));
-      }, this.policy.requestTimeoutMs);
+      });
       this.inFlight.add(controller);
       try {
         this.throwIfAborted();
@@ -215,8 +227,8 @@ export class DevinClient {
           path: target.path,
           method: 'GET',
           headers: this.headers,
-          headersTimeout: this.policy.requestTimeoutMs,
-          bodyTimeout: this.policy.requestTimeoutMs,
+          headersTimeout: this.undiciTimeoutMs,
+          bodyTimeout: this.undiciTimeoutMs,
           signal: controller,
         });
         const status = response.statusCode;
@@ -264,9 +276,9 @@ export class DevinClient {
         else if (lastNetwork) lastProblem = this.clean(lastNetwork.description);
         else throw error; // not the network: a bug below us, reported as such
       } finally {
-        clearTimeout(deadline);
+        cancelDeadline();
         this.inFlight.delete(controller);
-        this.limiter.release(outcome, ticket);
+        verdict = this.limiter.release(outcome, ticket);
         this.onAttempt?.({ path: shownPath, status: attemptStatus, durationMs: performance.now() - attemptStarted });
       }
       // Never connected yet: a refused connection or an unknown name is most likely a wrong api_url
@@ -278,7 +290,7 @@ export class DevinClient {
         if (lastNetwork?.connect) throw new UnreachableError(`${failed}. ${this.connectHint(host)}`, host);
         throw new RetriesExhaustedError(failed, lastStatus, `host ${host}`);
       }
-      const delay = retryDelayMs(attempt, retryAfterMs, policy, this.random);
+      const delay = retryDelayMs(attempt, retryAfterMs, policy, this.random, verdict === 'isolated');
       this.log('DEBUG', `retrying GET ${shownPath} in ${delay} ms after ${lastProblem} (attempt ${attempt})`);
       await this.pause(delay);
     }
@@ -347,6 +359,11 @@ export class DevinClient {
   private throwIfAborted(): void {
     if (this.signal?.aborted) throw new AbortedError();
   }
+}
+
+function realAfter(ms: number, fn: () => void): () => void {
+  const timer = setTimeout(fn, ms);
+  return () => clearTimeout(timer);
 }
 
 function pathOnly(path: string): string {

@@ -1,25 +1,28 @@
 /**
  * One limiter for every request of a read, shared by all streams.
  *
- * Two controls, both adaptive:
- * - concurrency (AIMD): the number of requests in flight grows by about one per "round" of good
- *   answers and halves on each congestion event (a 429), never above `maxConcurrency`;
- * - pacing: after the first 429 the limiter knows the API is rate-limited, so it spaces request
- *   starts at a learned rate. On a congestion event the rate drops to BETA × the rate the API was
- *   accepting (`wMax`); while answers are good and the pace is what holds requests back, it grows
- *   back along a cubic (as TCP CUBIC does): quickly at first, flat around `wMax` — where the last
- *   429 came from — and quickly again beyond it. A stable limit is probed gently; a limit that was
- *   underestimated or raised is found again within seconds.
+ * The rule: slow down for congestion, not for a 429. A 429 is a congestion event when
+ * - 429s cluster: CONGESTION_429S of the last RECENT_ANSWERS answers (since the last cut) said 429 —
+ *   a token bucket whose burst is spent refuses one request after another; or
+ * - a request that waited for the pace is refused while the pace is back at (or past) the rate the
+ *   API accepted at the last cut, or twice at a share that random refusals would not reach: the
+ *   pace is over a known limit (a token bucket refuses every few requests of a pace a little above it).
+ * Any other 429 is isolated (a busy API or proxy refusing now and then): it changes neither
+ * concurrency nor pace. The client retries that request after its Retry-After (or a short backoff),
+ * and new starts wait only for the next answer (a good one ends the hold). At 1.5 % random 429s a
+ * false cluster is ~1 in 800 of them; under a real limit the cluster forms within a few answers.
  *
- * What counts as one congestion event: 429s of requests that started before the last cut, or among
- * the first MIN_STARTS_BETWEEN_CUTS starts after it, say nothing new (they were sent at the old
- * pace, or the new pace has not been tried yet). So a burst of 429s from the requests in flight is one
- * event, and a pace that is still too high is cut again as soon as it has been tried.
+ * On a congestion event, both controls adapt:
+ * - concurrency (AIMD): halves; grows back by about one per "round" of good answers, never above
+ *   `maxConcurrency`;
+ * - pacing: request starts are spaced at BETA × the rate the API was accepting (`wMax`); while
+ *   answers are good and the pace is what holds requests back, it grows back along a cubic (as TCP
+ *   CUBIC does): quickly at first, flat around `wMax`, quickly again beyond it. A stable limit is
+ *   probed gently; a limit that was underestimated or raised is found again within seconds.
+ * 429s of requests started before the last cut say nothing new (they were sent at the old pace): a
+ * burst of 429s from the requests in flight is one event.
  *
- * "The rate the API was accepting" is measured on request *starts*: successful starts per second
- * over the last second or since the last cut, whichever is shorter. Measured since the last cut, a
- * burst allowance the API granted earlier cannot inflate it.
- *
+ * "The rate the API was accepting" is measured on request *starts* (see `acceptedRate`).
  * Time is a monotonic clock (never the data clock, which tests freeze to fix "today").
  */
 import { performance } from 'node:perf_hooks';
@@ -30,6 +33,8 @@ export type RequestOutcome = 'success' | 'rate_limited' | 'failure';
 export interface LimiterTicket {
   startedAt: number;
   seq: number;
+  /** It waited for the pace: the pace, not concurrency, decided when it started. */
+  paced?: boolean;
 }
 
 export interface LimiterOptions {
@@ -46,8 +51,16 @@ export const BETA = 0.85;
 export const CUBIC_C = 0.04;
 /** Pace-bound seconds after a cut at which the rate is back at wMax (≈ 1.55 s). */
 export const CUBIC_K = Math.cbrt((1 - BETA) / CUBIC_C);
-/** Starts after a cut whose 429s do not cut again (the new pace must have been tried first). */
-export const MIN_STARTS_BETWEEN_CUTS = 8;
+/** 429s among the last RECENT_ANSWERS answers that make a congestion event. */
+export const CONGESTION_429S = 4;
+/** How many recent answers (since the last cut) are looked at to tell congestion from a lone 429. */
+export const RECENT_ANSWERS = 16;
+/** Pace-bound seconds past K during which the cubic counts as still on the plateau around wMax. */
+const PLATEAU_SECONDS = 2.5;
+/** Share of 429s among answers since the first paced 429 after a cut that says the pace is over the limit. */
+const OVERESTIMATE_SHARE = 0.05;
+/** Longest that new starts wait, after a 429, for the next answer. */
+const MAX_HOLD_MS = 250;
 /** Fewer successful starts than this in the measuring window: too little to estimate a rate. */
 const MIN_SAMPLE = 4;
 /** Shortest time since a cut over which the accepted rate is measured (shorter is noise). */
@@ -65,14 +78,18 @@ export interface LimiterSnapshot {
   ratePerSecond: number | null;
   /** Every 429 seen. */
   rateLimitedCount: number;
-  /** 429s that counted as congestion events (cuts). */
+  /** Congestion events (cuts). */
   cuts: number;
 }
+
+/** What `release` says about a 429: congestion (it cut, or was sent before a cut) or isolated. */
+export type RateLimitVerdict = 'congestion' | 'isolated';
 
 export class AdaptiveLimiter {
   private readonly maxConcurrency: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly holdSleep: (ms: number) => Promise<void>;
   private concurrency: number;
   private inFlight = 0;
   private readonly waiters: Array<() => void> = [];
@@ -88,6 +105,22 @@ export class AdaptiveLimiter {
   private started = 0;
   private lastCutAt = Number.NEGATIVE_INFINITY;
   private cutSeq = Number.NEGATIVE_INFINITY;
+  /** The last RECENT_ANSWERS answers to requests started since the last cut: true = 429. */
+  private readonly recent: boolean[] = [];
+  private recent429s = 0;
+  /** 429s of requests that waited for the pace since the last cut, and answers since the first. */
+  private paced429s = 0;
+  private answersSincePaced429 = 0;
+  /** When the first 429 since the last cut started (the API's allowance was spent by then). */
+  private first429At: number | undefined;
+  /**
+   * After a 429, new starts wait for the next answer of a request in flight: a good one ends the
+   * hold (an isolated 429 costs other requests a fraction of a round trip), more 429s make the
+   * cluster that cuts — without sending more into a limit that is refusing. At most MAX_HOLD_MS:
+   * the requests in flight may all be slow ones.
+   */
+  private holding = false;
+  private holds = 0;
   /** Start times of recent successful requests. */
   private readonly successStarts: number[] = [];
   private rateLimitedCount = 0;
@@ -98,6 +131,8 @@ export class AdaptiveLimiter {
     this.concurrency = Math.min(this.maxConcurrency, Math.max(1, options.initialConcurrency ?? this.maxConcurrency));
     this.now = options.now ?? (() => performance.now());
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    // Nothing awaits the end of a hold: its timer must not keep the process alive after the read.
+    this.holdSleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms).unref()));
   }
 
   /**
@@ -105,10 +140,11 @@ export class AdaptiveLimiter {
    * once, when the request is over.
    */
   async acquire(): Promise<LimiterTicket> {
-    while (this.inFlight >= Math.floor(this.concurrency)) {
+    while (this.inFlight >= Math.floor(this.concurrency) || this.holding) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
     this.inFlight += 1;
+    let paced = false;
     // Reserve a start time on the pace's schedule. A cut while waiting voids the reservations made
     // at the old pace (they would arrive as one more burst of 429s): reserve again on the new one.
     while (Number.isFinite(this.rate)) {
@@ -117,21 +153,29 @@ export class AdaptiveLimiter {
       this.nextStartAt = startAt + 1_000 / this.rate;
       if (startAt <= now) break;
       this.paceWasBinding = true;
+      paced = true;
       const cuts = this.cuts;
       await this.sleep(startAt - now);
       if (cuts === this.cuts) break;
     }
-    return { startedAt: this.now(), seq: this.started++ };
+    return { startedAt: this.now(), seq: this.started++, paced };
   }
 
-  /** Ends a request; without a ticket it counts as one that started just now. */
-  release(outcome: RequestOutcome, ticket?: LimiterTicket): void {
+  /**
+   * Ends a request; without a ticket it counts as one that started just now. For a 429, says whether
+   * it was part of congestion or an isolated one (the client retries an isolated one sooner).
+   */
+  release(outcome: RequestOutcome, ticket?: LimiterTicket): RateLimitVerdict | undefined {
     this.inFlight -= 1;
     const now = this.now();
     const started = ticket ?? { startedAt: now, seq: this.started };
+    let verdict: RateLimitVerdict | undefined;
     if (outcome === 'success') this.onSuccess(now, started);
-    else if (outcome === 'rate_limited') this.onRateLimited(now, started);
+    else if (outcome === 'rate_limited') verdict = this.onRateLimited(now, started);
+    else this.holding = false;
+    if (this.inFlight === 0) this.holding = false; // no answer is coming to end the hold
     this.wake();
+    return verdict;
   }
 
   snapshot(): LimiterSnapshot {
@@ -145,6 +189,8 @@ export class AdaptiveLimiter {
   }
 
   private onSuccess(now: number, ticket: LimiterTicket): void {
+    this.holding = false;
+    if (ticket.seq >= this.cutSeq) this.remember(false);
     this.successStarts.push(ticket.startedAt);
     while (this.successStarts.length > 0 && (this.successStarts[0] as number) < now - 2 * RATE_WINDOW_MS) {
       this.successStarts.shift();
@@ -162,16 +208,44 @@ export class AdaptiveLimiter {
     }
   }
 
-  private onRateLimited(now: number, ticket: LimiterTicket): void {
+  /** Keeps the last RECENT_ANSWERS answers (true = 429) and how many of them were 429s. */
+  private remember(rateLimited: boolean): void {
+    if (this.paced429s > 0) this.answersSincePaced429 += 1;
+    this.recent.push(rateLimited);
+    if (rateLimited) this.recent429s += 1;
+    if (this.recent.length > RECENT_ANSWERS && this.recent.shift()) this.recent429s -= 1;
+  }
+
+  private onRateLimited(now: number, ticket: LimiterTicket): RateLimitVerdict {
     this.rateLimitedCount += 1;
-    if (ticket.seq < this.cutSeq + MIN_STARTS_BETWEEN_CUTS) return;
+    // Sent at the old pace, before the last cut: part of the congestion already acted on.
+    if (ticket.seq < this.cutSeq) return 'congestion';
+    if (ticket.paced === true) this.paced429s += 1;
+    this.remember(true);
+    this.first429At ??= ticket.startedAt;
+    this.hold();
+    const overPace = ticket.paced === true && (this.pacedSeconds >= CUBIC_K || this.overEstimated());
+    if (this.recent429s < CONGESTION_429S && !overPace) return 'isolated';
+    this.cut(now, ticket);
+    return 'congestion';
+  }
+
+  private cut(now: number, ticket: LimiterTicket): void {
     this.cuts += 1;
+    this.recent.length = 0;
+    this.recent429s = 0;
+    this.paced429s = 0;
+    this.answersSincePaced429 = 0;
+    this.holding = false;
     this.concurrency = Math.max(1, this.concurrency / 2);
-    const accepted = this.acceptedRate(ticket.startedAt);
+    const accepted = this.acceptedRate(ticket.startedAt, this.first429At);
+    this.first429At = undefined;
     if (Number.isFinite(this.rate)) {
       // Paced and still refused: never speed up on a cut; with nothing to measure, the API accepts
-      // (almost) nothing, so crawl (the cubic climbs back once answers are good again).
-      this.wMax = Math.min(this.rate, accepted ?? 1);
+      // (almost) nothing, so crawl. Refused on the plateau around the last wMax: that estimate
+      // stands (the rate measured now includes what the API saved up while the pace was below it).
+      const plateau = this.pacedSeconds < CUBIC_K + PLATEAU_SECONDS ? this.wMax : Number.POSITIVE_INFINITY;
+      this.wMax = Math.min(this.rate, accepted ?? 1, plateau);
     } else if (accepted !== undefined) {
       this.wMax = accepted;
     }
@@ -188,26 +262,48 @@ export class AdaptiveLimiter {
   }
 
   /**
+   * The pace is below the rate accepted at the last cut, yet its own requests are refused more than
+   * now and then: that rate was an overestimate (a burst allowance inflated it), so cut again.
+   */
+  private overEstimated(): boolean {
+    return this.paced429s >= 2 && this.paced429s >= OVERESTIMATE_SHARE * this.answersSincePaced429;
+  }
+
+  /**
    * The rate the API was accepting before `until`, in successful starts per second:
-   * - since the last cut, when that is under a second ago and long and rich enough to measure (a
-   *   burst granted before the cut must not count: it would hide that the pace is still too high);
+   * - since the first 429 after the last cut, when that is long and rich enough to measure: the
+   *   allowance was spent by then, so this is the limit's own rate;
+   * - else since the last cut, when that is under a second ago and long and rich enough to measure
+   *   (a burst granted before the cut must not count: it would hide that the pace is still too high);
    * - else over the last whole second, even when the read is younger: right when the API's burst
    *   allowance is about one second's worth, which is common, and too low otherwise, which the
    *   cubic growth corrects within seconds;
    * - undefined when fewer than MIN_SAMPLE starts succeeded in that second.
    */
-  private acceptedRate(until: number): number | undefined {
+  private acceptedRate(until: number, first429At: number | undefined): number | undefined {
     const windowStart = until - RATE_WINDOW_MS;
     const count = (from: number): number => this.successStarts.filter((t) => t > from && t <= until).length;
-    if (this.lastCutAt > windowStart && until - this.lastCutAt >= MIN_SPAN_MS) {
-      const sinceCut = count(this.lastCutAt);
-      if (sinceCut >= MIN_SAMPLE) return (sinceCut * 1_000) / (until - this.lastCutAt);
+    for (const from of [first429At, this.lastCutAt]) {
+      if (from === undefined || from <= windowStart || until - from < MIN_SPAN_MS) continue;
+      const since = count(from);
+      if (since >= MIN_SAMPLE) return (since * 1_000) / (until - from);
     }
     const lastSecond = count(windowStart);
     return lastSecond >= MIN_SAMPLE ? (lastSecond * 1_000) / RATE_WINDOW_MS : undefined;
   }
 
+  private hold(): void {
+    this.holding = true;
+    const hold = ++this.holds;
+    void this.holdSleep(MAX_HOLD_MS).then(() => {
+      if (hold !== this.holds || !this.holding) return;
+      this.holding = false;
+      this.wake();
+    });
+  }
+
   private wake(): void {
+    if (this.holding) return;
     let free = Math.floor(this.concurrency) - this.inFlight;
     while (free > 0 && this.waiters.length > 0) {
       (this.waiters.shift() as () => void)();

@@ -67,20 +67,29 @@ export function parseRetryAfter(header: string | string[] | undefined, nowMs: nu
 }
 
 /**
+ * First backoff ceiling for an isolated 429 (the limiter saw no congestion) that names no wait: the
+ * API is not overloaded, and a long wait would only idle one of the read's workers.
+ */
+export const ISOLATED_429_BASE_MS = 50;
+
+/**
  * How long to wait before attempt number `attempt + 1` (attempt counts from 1). Full jitter spreads
  * retries of many concurrent requests; a Retry-After is honoured (capped) with a little jitter added
- * so that a burst of 429s does not come back as one burst.
+ * so that a burst of 429s does not come back as one burst. `isolated429`: the answer was a 429 the
+ * limiter judged isolated, so the backoff starts from ISOLATED_429_BASE_MS.
  */
 export function retryDelayMs(
   attempt: number,
   retryAfterMs: number | undefined,
   policy: RetryPolicy,
   random: () => number,
+  isolated429 = false,
 ): number {
   if (retryAfterMs !== undefined) {
     const capped = Math.min(retryAfterMs, policy.maxRetryAfterMs);
     return capped + Math.floor(random() * Math.min(1_000, policy.baseDelayMs));
   }
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  const base = isolated429 ? Math.min(policy.baseDelayMs, ISOLATED_429_BASE_MS) : policy.baseDelayMs;
+  const ceiling = Math.min(policy.maxDelayMs, base * 2 ** (attempt - 1));
   return Math.floor(random() * ceiling);
 }

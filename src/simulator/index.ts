@@ -76,4 +76,5 @@ export type {
   SimulatorData,
   SimulatorKey,
   SimulatorOptions,
+  SimulatorTimers,
 } from './types.js';

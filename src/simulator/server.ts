@@ -55,7 +55,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   };
 
   const faults = new FaultInjector(settings.seed, settings.faults);
-  const monotonicMs = (): number => performance.now();
+  // Real time unless the caller passes a clock (tests replaying a run in virtual time).
+  const timers = options.timers;
+  const monotonicMs = timers ? (): number => timers.now() : (): number => performance.now();
+  const wallMs = timers ? (): number => timers.now() : Date.now;
+  const wait = (ms: number, entry: RequestLogEntry): Promise<void> =>
+    timers && ms > 0 ? timers.sleep(ms, entry) : sleep(ms);
   let bucket = settings.rateLimit === null ? null : new TokenBucket(settings.rateLimit, monotonicMs);
   let latencyMs = settings.latencyMs;
   const requests: RequestLogEntry[] = [];
@@ -75,21 +80,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       query: target.query,
       headers: headersAsReceived(req.headers),
       status: 0,
-      receivedAt: Date.now(),
+      receivedAt: wallMs(),
     };
     if (token !== undefined) entry.key = token;
     requestCount++;
     if (settings.logRequests) requests.push(entry);
     req.resume(); // bodies are ignored, but must be drained for keep-alive
 
-    await sleep(latencyMs);
+    await wait(latencyMs, entry);
 
     const instance = rawUrl.split('?')[0] ?? rawUrl;
     let wire: WireResponse;
     const limiter = bucket;
     const ticket = limiter?.take();
     if (limiter && ticket && !ticket.allowed) {
-      const headers = rateLimitRetryAfter(limiter.retryAfter, ticket.waitMs, Date.now());
+      const headers = rateLimitRetryAfter(limiter.retryAfter, ticket.waitMs, wallMs());
       wire = serialise(problem(429, 'Rate limit exceeded, retry later', instance, headers));
       entry.fault = 'rate-limit';
     } else {
@@ -108,7 +113,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       }
     }
 
-    if (wire.delayMs !== undefined) await sleep(wire.delayMs);
+    if (wire.delayMs !== undefined) await wait(wire.delayMs, entry);
     writeWire(res, wire);
     entry.status = wire.status;
     byStatus[wire.status] = (byStatus[wire.status] ?? 0) + 1;

@@ -105,6 +105,17 @@ export interface RequestLogEntry {
   receivedAt: number;
 }
 
+/**
+ * The clock of the simulator's waits (latency, 'slow' faults), its token bucket and its Retry-After
+ * dates. Default: performance.now, Date.now and real (unref'd) timers. Tests pass a virtual one;
+ * `sleep` is told which request waits, so a virtual clock can order waits that end together.
+ */
+export interface SimulatorTimers {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  sleep(ms: number, request: RequestLogEntry): Promise<void>;
+}
+
 export interface SimulatorOptions {
   /** Default 42; same seed + sizes + clock => byte-identical data. */
   seed?: number;
@@ -139,6 +150,8 @@ export interface SimulatorOptions {
   sessions?: number;
   /** Default false; true = the sessions and insights lists ignore updated_* / created_* (SPEC §12). */
   sessionsIgnoreTimeFilters?: boolean;
+  /** Default: real time (see SimulatorTimers). */
+  timers?: SimulatorTimers;
   /** Called once per finished response (the CLI prints these); also when logRequests is false. */
   onRequest?: (entry: RequestLogEntry) => void;
 }

@@ -128,8 +128,9 @@ describe('Retry-After: the exact delays chosen', () => {
     ]);
     await expect(h.client.getJson({ path: PATH })).resolves.toEqual({ items: [], has_next_page: false });
     // random 0.5 → jitter floor(0.5 × min(1000, base 100)) = 50 on Retry-After; backoff attempt 3
-    // draws from [0, 100 × 2²) → 200; the hour is capped at maxRetryAfterMs (10 s).
-    expect(h.delays).toEqual([3_050, 7_050, 200, 10_050]);
+    // (an isolated 429 to the limiter: three in a row are not yet congestion) draws from
+    // [0, 50 × 2²) → 100; the hour is capped at maxRetryAfterMs (10 s).
+    expect(h.delays).toEqual([3_050, 7_050, 100, 10_050]);
     expect(h.sent).toHaveLength(5);
   });
 
@@ -145,6 +146,22 @@ describe('Retry-After: the exact delays chosen', () => {
     const h = harness([{ status: 429, headers: { 'retry-after': new Date(WALL_NOW - 60_000).toUTCString() } }, OK], { random: 0 });
     await h.client.getJson({ path: PATH });
     expect(h.delays).toEqual([0]);
+  });
+});
+
+describe('an isolated 429 without Retry-After', () => {
+  it('is retried after a short backoff; one that makes congestion gets the policy backoff', async () => {
+    const h = harness([OK, { status: 429 }, OK, OK, OK, OK, { status: 429 }, OK], { random: 0.5 });
+    // One 429 among good answers: the limiter calls it isolated → 0.5 × min(base 100, 50) = 25.
+    await h.client.getJson({ path: PATH });
+    await h.client.getJson({ path: PATH });
+    expect(h.delays).toEqual([25]);
+    expect(h.limiter.snapshot()).toMatchObject({ cuts: 0, ratePerSecond: null, concurrency: 4 });
+    // Four in a row: the fourth cuts (congestion) and is backed off by the policy (attempt 4: 0.5 × 800).
+    const burst = harness([{ status: 429 }, { status: 429 }, { status: 429 }, { status: 429 }, OK], { random: 0.5 });
+    await burst.client.getJson({ path: PATH });
+    expect(burst.delays).toEqual([25, 50, 100, 400]);
+    expect(burst.limiter.snapshot().cuts).toBe(1);
   });
 });
 

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
-import { DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfter, retryDelayMs, type RetryPolicy } from '../../src/devin/retry.js';
+import { DEFAULT_RETRY_POLICY, ISOLATED_429_BASE_MS, isRetryableStatus, parseRetryAfter, retryDelayMs, type RetryPolicy } from '../../src/devin/retry.js';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 const POLICY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 60_000, requestTimeoutMs: 10_000 };
@@ -90,6 +90,16 @@ describe('retryDelayMs', () => {
     expect(retryDelayMs(1, 0, POLICY, never)).toBe(0);
     const slowBase = { ...POLICY, baseDelayMs: 5_000 };
     expect(retryDelayMs(1, 2_000, slowBase, almostOne)).toBe(2_999);
+  });
+
+  it('an isolated 429 without Retry-After: the same full jitter, from a first ceiling of min(base, ISOLATED_429_BASE_MS)', () => {
+    expect(ISOLATED_429_BASE_MS).toBe(50);
+    expect(retryDelayMs(1, undefined, POLICY, almostOne, true)).toBe(49);
+    expect(retryDelayMs(2, undefined, POLICY, almostOne, true)).toBe(99);
+    expect(retryDelayMs(1, undefined, POLICY, () => 0.5, true)).toBe(25);
+    expect(retryDelayMs(1, undefined, { ...POLICY, baseDelayMs: 10 }, almostOne, true)).toBe(9);
+    // A Retry-After is honoured whatever the limiter thought.
+    expect(retryDelayMs(1, 2_000, POLICY, never, true)).toBe(2_000);
   });
 
   it('caps a Retry-After at maxRetryAfterMs (a hostile header cannot park the sync)', () => {
