@@ -7,7 +7,6 @@
  * and errors go to stderr. A fatal error is one CRITICAL line and exit 1; a failed stream is an ERROR
  * line, the other streams finish, then a CRITICAL line and exit 1.
  */
-import yargs from 'yargs';
 import { ConfigError, type ConnectorConfig } from '../config/resolve.js';
 import { SECRET_KEYS, configSchema } from '../config/schema.js';
 import { configJsonSchema } from '../config/spec.js';
@@ -27,6 +26,7 @@ import { VERSION } from '../version.js';
 import { createClient, loadConfig } from './connector.js';
 import { EnvConfigError, loadMergedConfig, type MergedConfig } from './env-config.js';
 import { InputFileError, readJsonFile } from './files.js';
+import { parsePlainOptions, type PlainOption } from './plain-argv.js';
 import { runParser } from './run-parser.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo } from './io.js';
 
@@ -52,8 +52,18 @@ metrics go to stderr. Without --catalog, every stream is synced.
   $0 --config config.json --discover > catalog.json
   $0 --config config.json [--catalog catalog.json] [--state state.json] | target-jsonl`;
 
-export async function parseTapArgs(argv: readonly string[]): Promise<ParseOutcome> {
-  const parser = yargs()
+/** The plain command lines (src/cli/plain-argv.ts), parsed without loading yargs. */
+const PLAIN_OPTIONS: readonly PlainOption[] = [
+  { name: 'config', kind: 'string', repeatable: true },
+  { name: 'discover', kind: 'boolean' },
+  ...(['catalog', 'properties', 'state'] as const).map((name) => ({ name, kind: 'string' as const })),
+];
+
+/** yargs is loaded only for what is not a plain command line (`plain: false` forces it, for tests). */
+export async function parseTapArgs(argv: readonly string[], { plain = true } = {}): Promise<ParseOutcome> {
+  const simple = plain ? parsePlainOptions(argv, PLAIN_OPTIONS) : undefined;
+  const yargs = simple ? undefined : (await import('yargs')).default;
+  const parser = yargs?.()
     .scriptName(TAP_NAME)
     .usage(USAGE)
     .parserConfiguration({ 'camel-case-expansion': false, 'boolean-negation': false, 'dot-notation': false })
@@ -72,7 +82,7 @@ export async function parseTapArgs(argv: readonly string[]): Promise<ParseOutcom
     .help()
     .version('version', 'print the version', `${TAP_NAME} ${VERSION}`)
     .wrap(100);
-  const outcome = await runParser(parser, argv);
+  const outcome = parser ? await runParser(parser, argv) : { parsed: simple ?? { _: [] }, output: '' };
   if (outcome.error) return { usageError: usageMessage(outcome.error.message, argv) };
   if (outcome.output) return { document: outcome.output };
   const parsed = outcome.parsed;

@@ -5,7 +5,8 @@
  */
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { createAgent } from './agent.js';
 import {
   AbortedError,
   ApiStatusError,
@@ -147,7 +148,7 @@ export class DevinClient {
     this.ownsDispatcher = options.dispatcher === undefined;
     this.dispatcher =
       options.dispatcher ??
-      new Agent({
+      createAgent({
         connections: options.limiter.snapshot().concurrency + 2,
         keepAliveTimeout: 30_000,
         connect: { timeout: Math.min(15_000, this.policy.requestTimeoutMs) },

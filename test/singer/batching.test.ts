@@ -17,7 +17,7 @@ import { SingerReadOutput, SingerWriter } from '../../src/protocol/singer.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import type { NormalizedRecord } from '../../src/streams/normalize.js';
 import { FAST_RETRY } from '../helpers/cli.js';
-import { tempDir } from '../helpers/files.js';
+import { scratchDir, tempDir } from '../helpers/files.js';
 import { parseJsonLines } from '../helpers/protocol.js';
 import { editCatalog, metadataAt, metricsOf, recordsOf, schemasOf, type Json } from '../helpers/singer.js';
 import { FIXED_TODAY } from '../helpers/read.js';
@@ -264,7 +264,7 @@ describe('backpressure on the batched path', () => {
   it('a stalled reader stops the requests; the sync completes once it drains', async () => {
     const big = await startSimulator({ members: 200, days: 40, now: () => FIXED_NOW });
     try {
-      const dir = tempDir();
+      const dir = scratchDir();
       const stdout = new StallingReader(64 * 1024);
       const config = dir.json('config.json', {
         api_key: 'cog_sim_enterprise',
