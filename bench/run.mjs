@@ -3,7 +3,7 @@
 // (bench/floor.mjs) and the connector (`node dist/cli/source-devin.js read`, as Airbyte runs it).
 // Speed is measured here, never asserted in the test suite. See BENCHMARKS.md.
 //
-//   node bench/run.mjs [--write] [--only throughput,ratelimit,coldstart] [--sizes 200x30,2000x120]
+//   node bench/run.mjs [--write] [--only throughput,ratelimit,coldstart,singer] [--sizes 200x30,2000x120]
 //   --write   replace the results block of BENCHMARKS.md with this run's table
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,11 +12,12 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { formatDay, measureNode, median, ROOT, rssSource, startSimServer, statsDelta } from './lib.mjs';
+import { singerReport, singerScenario } from './scenarios-singer.mjs';
 
 const { values: flags } = parseArgs({
   options: {
     write: { type: 'boolean', default: false },
-    only: { type: 'string', default: 'throughput,ratelimit,coldstart' },
+    only: { type: 'string', default: 'throughput,ratelimit,coldstart,singer' },
     sizes: { type: 'string', default: '200x30,2000x120,10000x365' },
     runs: { type: 'string' },
   },
@@ -194,7 +195,7 @@ const fixed = (value, digits = 2) => (value === undefined ? '–' : value.toFixe
 const thousands = (value) => Math.round(value).toLocaleString('en-US');
 const verdict = (ok) => (ok ? 'met' : '**not met**');
 
-function report(sizes, limited, cold) {
+function report(sizes, limited, cold, extra = []) {
   const lines = [];
   lines.push(`Machine: ${machine()}  `);
   lines.push(`Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC  `);
@@ -233,6 +234,7 @@ function report(sizes, limited, cold) {
     );
     lines.push('');
   }
+  for (const part of extra) lines.push(...part.lines);
   const targets = [];
   const largest = sizes.at(-1);
   const smallest = sizes[0];
@@ -250,6 +252,7 @@ function report(sizes, limited, cold) {
     targets.push(`| 429 share < 2 % | ${fixed(limited.share429 * 100, 1)} % | ${verdict(limited.share429 < 0.02)} |`);
   }
   if (cold) targets.push(`| spec cold start ≤ 3 × bare node | ${fixed(cold.ratio)} | ${verdict(cold.ratio <= 3)} |`);
+  for (const part of extra) targets.push(...part.targets);
   if (targets.length > 0) lines.push('| target | measured | |', '|---|---|---|', ...targets);
   return lines.join('\n');
 }
@@ -257,6 +260,8 @@ function report(sizes, limited, cold) {
 const sizes = [];
 let limited;
 let cold;
+/** Report parts of the scenario modules (bench/scenarios-*.mjs): { lines, targets }. */
+const extra = [];
 try {
   if (parts.has('coldstart')) {
     log('cold start…');
@@ -272,11 +277,18 @@ try {
     log('rate-limited read…');
     limited = await rateLimited();
   }
+  if (parts.has('singer')) {
+    const size = SIZES.at(-1);
+    log(`singer ${size.members} members × ${size.days} days…`);
+    const result = await singerScenario(size, { scratch, runs: Number(flags.runs ?? 3), log });
+    emit(result);
+    extra.push(singerReport(result));
+  }
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
 
-const table = report(sizes, limited, cold);
+const table = report(sizes, limited, cold, extra);
 log(`\n${table}\n`);
 if (flags.write) {
   const file = join(ROOT, 'BENCHMARKS.md');
