@@ -3,7 +3,7 @@
 // (bench/floor.mjs) and the connector (`node dist/cli/source-devin.js read`, as Airbyte runs it).
 // Speed is measured here, never asserted in the test suite. See BENCHMARKS.md.
 //
-//   node bench/run.mjs [--write] [--only throughput,ratelimit,coldstart,singer] [--sizes 200x30,2000x120]
+//   node bench/run.mjs [--write] [--only throughput,ratelimit,coldstart,startup,singer] [--sizes 200x30,2000x120]
 //   --write   replace the results block of BENCHMARKS.md with this run's table
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,11 +13,12 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { formatDay, measureNode, median, ROOT, rssSource, startSimServer, statsDelta } from './lib.mjs';
 import { singerReport, singerScenario } from './scenarios-singer.mjs';
+import { startupReport, startupScenario } from './scenarios-startup.mjs';
 
 const { values: flags } = parseArgs({
   options: {
     write: { type: 'boolean', default: false },
-    only: { type: 'string', default: 'throughput,ratelimit,coldstart,singer' },
+    only: { type: 'string', default: 'throughput,ratelimit,coldstart,startup,singer' },
     sizes: { type: 'string', default: '200x30,2000x120,10000x365' },
     runs: { type: 'string' },
   },
@@ -276,6 +277,12 @@ try {
   if (parts.has('ratelimit')) {
     log('rate-limited read…');
     limited = await rateLimited();
+  }
+  if (parts.has('startup')) {
+    log('start-up of each command…');
+    const result = await startupScenario({ scratch, runs: COLD_RUNS, log });
+    emit(result);
+    extra.push(startupReport(result));
   }
   if (parts.has('singer')) {
     const size = SIZES.at(-1);
