@@ -34,7 +34,7 @@ const fileOption = (describe: string) => ({ type: 'string' as const, demandOptio
 
 const CONFIG: PlainOption = { name: 'config', kind: 'string', required: true };
 /** The plain command lines (src/cli/plain-argv.ts), parsed without loading yargs. */
-const PLAIN_COMMANDS: Record<ParsedArgs['command'], readonly PlainOption[]> = {
+export const PLAIN_COMMANDS: Record<ParsedArgs['command'], readonly PlainOption[]> = {
   spec: [],
   check: [CONFIG],
   discover: [CONFIG],

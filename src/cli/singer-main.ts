@@ -53,7 +53,7 @@ metrics go to stderr. Without --catalog, every stream is synced.
   $0 --config config.json [--catalog catalog.json] [--state state.json] | target-jsonl`;
 
 /** The plain command lines (src/cli/plain-argv.ts), parsed without loading yargs. */
-const PLAIN_OPTIONS: readonly PlainOption[] = [
+export const PLAIN_OPTIONS: readonly PlainOption[] = [
   { name: 'config', kind: 'string', repeatable: true },
   { name: 'discover', kind: 'boolean' },
   ...(['catalog', 'properties', 'state'] as const).map((name) => ({ name, kind: 'string' as const })),

@@ -6,9 +6,9 @@
  * only what it needs. (How much faster: bench/scenarios-startup.mjs and BENCHMARKS.md, never here.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAirbyteArgs } from '../../src/cli/airbyte-main.js';
+import { parseAirbyteArgs, PLAIN_COMMANDS } from '../../src/cli/airbyte-main.js';
 import { parsePlainCommand, parsePlainOptions } from '../../src/cli/plain-argv.js';
-import { parseTapArgs } from '../../src/cli/singer-main.js';
+import { parseTapArgs, PLAIN_OPTIONS as TAP_OPTIONS } from '../../src/cli/singer-main.js';
 import { KEY_ENTERPRISE, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { runAirbyte, spawnCli } from '../helpers/cli.js';
 import { configuredCatalog, tempDir } from '../helpers/files.js';
@@ -116,24 +116,9 @@ describe('source-devin: plain command lines', () => {
   });
 });
 
-function parsePlainFor(argv: readonly string[]) {
-  const config = { name: 'config', kind: 'string', required: true } as const;
-  return parsePlainCommand(argv, {
-    spec: [],
-    check: [config],
-    discover: [config],
-    read: [config, { name: 'catalog', kind: 'string', required: true }, { name: 'state', kind: 'string' }],
-  });
-}
+const parsePlainFor = (argv: readonly string[]) => parsePlainCommand(argv, PLAIN_COMMANDS);
 
 const TAP_TOKENS = ['--config', 'c.json', '--config=ENV', '--catalog', '--properties=p.json', '--state', '--discover', '--about', '-'];
-const TAP_OPTIONS = [
-  { name: 'config', kind: 'string', repeatable: true },
-  { name: 'discover', kind: 'boolean' },
-  { name: 'catalog', kind: 'string' },
-  { name: 'properties', kind: 'string' },
-  { name: 'state', kind: 'string' },
-] as const;
 
 describe('tap-devin: plain command lines', () => {
   it('every plain form parses exactly as yargs parses it (repeated --config included)', async () => {
