@@ -20,18 +20,19 @@ export const median = (values) => {
 /**
  * Runs `node <args>` as a child process and measures it: wall ms (spawn → exit, seen from here),
  * CPU ms (user + sys) and peak RSS (VmHWM) from GNU time, or, without it, by polling
- * /proc/<pid>/status. stdout goes to /dev/null unless `onStdout` wants the bytes.
+ * /proc/<pid>/status. stdout goes to /dev/null unless `onStdout` wants the bytes; stderr is kept
+ * (for error messages) unless `quietStderr` sends it to /dev/null too.
  */
-export async function measureNode(args, { onStdout } = {}) {
+export async function measureNode(args, { onStdout, quietStderr = false } = {}) {
   const scratch = mkdtempSync(join(tmpdir(), 'bench-'));
   const timeFile = join(scratch, 'time.txt');
-  const devNull = onStdout ? undefined : openSync('/dev/null', 'w');
+  const devNull = onStdout && !quietStderr ? undefined : openSync('/dev/null', 'w');
   const command = HAS_GNU_TIME ? GNU_TIME : process.execPath;
   const argv = HAS_GNU_TIME ? ['-v', '-o', timeFile, process.execPath, ...args] : args;
   const started = performance.now();
-  const child = spawn(command, argv, { cwd: ROOT, stdio: ['ignore', onStdout ? 'pipe' : devNull, 'pipe'] });
+  const child = spawn(command, argv, { cwd: ROOT, stdio: ['ignore', onStdout ? 'pipe' : devNull, quietStderr ? devNull : 'pipe'] });
   let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
+  child.stderr?.on('data', (chunk) => (stderr += chunk));
   if (onStdout) child.stdout.on('data', onStdout);
   let polledHwmKb = 0;
   const poll = HAS_GNU_TIME

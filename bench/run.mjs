@@ -3,7 +3,11 @@
 // (bench/floor.mjs) and the connector (`node dist/cli/source-devin.js read`, as Airbyte runs it).
 // Speed is measured here, never asserted in the test suite. See BENCHMARKS.md.
 //
+<<<<<<< HEAD
 //   node bench/run.mjs [--write] [--only throughput,ratelimit,random429,serial,coldstart] [--sizes 200x30,2000x120]
+=======
+//   node bench/run.mjs [--write] [--only throughput,ratelimit,coldstart,startup,singer] [--sizes 200x30,2000x120]
+>>>>>>> startup
 //   --write   replace the results block of BENCHMARKS.md with this run's table
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,12 +16,21 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { formatDay, measureNode, median, ROOT, rssSource, startSimServer, statsDelta } from './lib.mjs';
+<<<<<<< HEAD
 import { PARTS as RATE_LIMIT_PARTS, reportRateLimitScenarios, runRateLimitScenarios } from './scenarios-ratelimit.mjs';
+=======
+import { singerReport, singerScenario } from './scenarios-singer.mjs';
+import { startupReport, startupScenario } from './scenarios-startup.mjs';
+>>>>>>> startup
 
 const { values: flags } = parseArgs({
   options: {
     write: { type: 'boolean', default: false },
+<<<<<<< HEAD
     only: { type: 'string', default: ['throughput', 'ratelimit', ...RATE_LIMIT_PARTS, 'coldstart'].join(',') },
+=======
+    only: { type: 'string', default: 'throughput,ratelimit,coldstart,startup,singer' },
+>>>>>>> startup
     sizes: { type: 'string', default: '200x30,2000x120,10000x365' },
     runs: { type: 'string' },
   },
@@ -195,7 +208,11 @@ const fixed = (value, digits = 2) => (value === undefined ? '–' : value.toFixe
 const thousands = (value) => Math.round(value).toLocaleString('en-US');
 const verdict = (ok) => (ok ? 'met' : '**not met**');
 
+<<<<<<< HEAD
 function report(sizes, limited, cold, extra = { lines: [], targets: [] }) {
+=======
+function report(sizes, limited, cold, extra = []) {
+>>>>>>> startup
   const lines = [];
   lines.push(`Machine: ${machine()}  `);
   lines.push(`Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC  `);
@@ -235,6 +252,7 @@ function report(sizes, limited, cold, extra = { lines: [], targets: [] }) {
     );
     lines.push('');
   }
+  for (const part of extra) lines.push(...part.lines);
   const targets = [];
   const largest = sizes.at(-1);
   const smallest = sizes[0];
@@ -253,6 +271,7 @@ function report(sizes, limited, cold, extra = { lines: [], targets: [] }) {
   }
   targets.push(...extra.targets);
   if (cold) targets.push(`| spec cold start ≤ 3 × bare node | ${fixed(cold.ratio)} | ${verdict(cold.ratio <= 3)} |`);
+  for (const part of extra) targets.push(...part.targets);
   if (targets.length > 0) lines.push('| target | measured | |', '|---|---|---|', ...targets);
   return lines.join('\n');
 }
@@ -260,7 +279,12 @@ function report(sizes, limited, cold, extra = { lines: [], targets: [] }) {
 const sizes = [];
 let limited;
 let cold;
+<<<<<<< HEAD
 let extra;
+=======
+/** Report parts of the scenario modules (bench/scenarios-*.mjs): { lines, targets }. */
+const extra = [];
+>>>>>>> startup
 try {
   if (parts.has('coldstart')) {
     log('cold start…');
@@ -276,7 +300,23 @@ try {
     log('rate-limited read…');
     limited = await rateLimited();
   }
+<<<<<<< HEAD
   extra = reportRateLimitScenarios(await runRateLimitScenarios(parts, { scratch, log, emit }));
+=======
+  if (parts.has('startup')) {
+    log('start-up of each command…');
+    const result = await startupScenario({ scratch, runs: COLD_RUNS, log });
+    emit(result);
+    extra.push(startupReport(result));
+  }
+  if (parts.has('singer')) {
+    const size = SIZES.at(-1);
+    log(`singer ${size.members} members × ${size.days} days…`);
+    const result = await singerScenario(size, { scratch, runs: Number(flags.runs ?? 3), log });
+    emit(result);
+    extra.push(singerReport(result));
+  }
+>>>>>>> startup
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

@@ -2,7 +2,6 @@
  * `source-devin`: the Airbyte front door. spec | check --config F | discover --config F |
  * read --config F --catalog F [--state F]. stdout carries AirbyteMessages only (and --help/--version).
  */
-import yargs from 'yargs';
 import { ConfigError } from '../config/resolve.js';
 import { connectorSpecification } from '../config/spec.js';
 import { dayOfMillis } from '../devin/billing-day.js';
@@ -18,6 +17,7 @@ import { LineWriter, OutputClosedError } from '../protocol/line-writer.js';
 import { VERSION } from '../version.js';
 import { configKeyWarnings, createClient, discoveryScope, loadConfig, notInScopeMessage, openReadScope, rememberSecret } from './connector.js';
 import { InputFileError, readJsonFile } from './files.js';
+import { parsePlainCommand, type PlainOption } from './plain-argv.js';
 import { runParser } from './run-parser.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo } from './io.js';
 
@@ -32,8 +32,20 @@ type ParseOutcome = { args: ParsedArgs } | { document: string } | { usageError: 
 
 const fileOption = (describe: string) => ({ type: 'string' as const, demandOption: true, requiresArg: true, describe });
 
-export async function parseAirbyteArgs(argv: readonly string[]): Promise<ParseOutcome> {
-  const parser = yargs()
+const CONFIG: PlainOption = { name: 'config', kind: 'string', required: true };
+/** The plain command lines (src/cli/plain-argv.ts), parsed without loading yargs. */
+export const PLAIN_COMMANDS: Record<ParsedArgs['command'], readonly PlainOption[]> = {
+  spec: [],
+  check: [CONFIG],
+  discover: [CONFIG],
+  read: [CONFIG, { name: 'catalog', kind: 'string', required: true }, { name: 'state', kind: 'string' }],
+};
+
+/** yargs is loaded only for what is not a plain command line (`plain: false` forces it, for tests). */
+export async function parseAirbyteArgs(argv: readonly string[], { plain = true } = {}): Promise<ParseOutcome> {
+  const simple = plain ? parsePlainCommand(argv, PLAIN_COMMANDS) : undefined;
+  const yargs = simple ? undefined : (await import('yargs')).default;
+  const parser = yargs?.()
     .scriptName('source-devin')
     .usage('$0 <command>\n\nAirbyte source for Devin (Cognition) usage data. Messages are JSON lines on stdout.')
     .command('spec', 'Print the connector specification (one SPEC message)')
@@ -57,7 +69,7 @@ export async function parseAirbyteArgs(argv: readonly string[]): Promise<ParseOu
     .alias('help', 'h')
     .version(VERSION)
     .wrap(100);
-  const outcome = await runParser(parser, argv);
+  const outcome = parser ? await runParser(parser, argv) : { parsed: simple ?? { _: [] }, output: '' };
   if (outcome.error) return { usageError: explainUsageError(outcome.error.message, argv) };
   if (outcome.output) return { document: outcome.output };
   const parsed = outcome.parsed;

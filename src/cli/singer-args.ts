@@ -2,9 +2,9 @@
  * tap-devin's command line, parsed the way the Meltano SDK's taps read theirs (click): one stderr
  * line for a usage problem, the help and version texts as documents, everything else as TapArgs.
  */
-import yargs from 'yargs';
 import { TAP_NAME, type AboutFormat } from '../protocol/singer-about.js';
 import { VERSION } from '../version.js';
+import { parsePlainOptions, type PlainOption } from './plain-argv.js';
 import { runParser } from './run-parser.js';
 import { parseTestMode, type TestMode } from './singer-test-mode.js';
 
@@ -33,8 +33,18 @@ metrics go to stderr. Without --catalog, every stream is synced.
   $0 --config config.json [--catalog catalog.json] [--state state.json] | target-jsonl
   $0 --config config.json --test[=record|schema|all]`;
 
-export async function parseTapArgs(argv: readonly string[]): Promise<ParseOutcome> {
-  const parser = yargs()
+/** The plain command lines (src/cli/plain-argv.ts), parsed without loading yargs. */
+export const PLAIN_OPTIONS: readonly PlainOption[] = [
+  { name: 'config', kind: 'string', repeatable: true },
+  { name: 'discover', kind: 'boolean' },
+  ...(['catalog', 'properties', 'state'] as const).map((name) => ({ name, kind: 'string' as const })),
+];
+
+/** yargs is loaded only for what is not a plain command line (`plain: false` forces it, for tests). */
+export async function parseTapArgs(argv: readonly string[], { plain = true } = {}): Promise<ParseOutcome> {
+  const simple = plain ? parsePlainOptions(argv, PLAIN_OPTIONS) : undefined;
+  const yargs = simple ? undefined : (await import('yargs')).default;
+  const parser = yargs?.()
     .scriptName(TAP_NAME)
     .usage(USAGE)
     .parserConfiguration({ 'camel-case-expansion': false, 'boolean-negation': false, 'dot-notation': false })
@@ -60,8 +70,8 @@ export async function parseTapArgs(argv: readonly string[]): Promise<ParseOutcom
     .alias('help', 'h')
     .version('version', 'print the version', VERSION)
     .wrap(100);
-  const outcome = await runParser(parser, argv);
-  if (outcome.error) return { usageError: usageMessage(outcome.error.message, argv) };
+  const outcome = parser ? await runParser(parser, argv) : { parsed: simple ?? { _: [] }, output: '' };
+  if ('error' in outcome && outcome.error) return { usageError: usageMessage(outcome.error.message, argv) };
   if (outcome.output) return { document: outcome.output };
   const parsed = outcome.parsed;
   const positional = (parsed._ as unknown[]) ?? [];

@@ -29,6 +29,8 @@ import type { ScopeKind } from '../streams/types.js';
 import { EnvConfigError, loadMergedConfig, type MergedConfig } from './env-config.js';
 import { mergedConfigWarnings, requiredKeyEnvHint } from './merged-config-warnings.js';
 import { parseTapArgs, type TapArgs } from './singer-args.js';
+
+export { parseTapArgs, PLAIN_OPTIONS } from './singer-args.js';
 import { testReadSettings, writeSchemas, type TestMode } from './singer-test-mode.js';
 import { InputFileError, readJsonFile } from './files.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo } from './io.js';

@@ -3,7 +3,8 @@
  * src/devin/proxy.ts chose, using undici's own ProxyAgent) and what a network failure means.
  */
 import type { LookupFunction } from 'node:net';
-import { Agent, ProxyAgent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { createAgent, createProxyAgent } from './agent.js';
 import type { ProxyRoute } from './proxy.js';
 
 /**
@@ -27,8 +28,8 @@ export function createDispatcher(options: TransportOptions): Dispatcher {
     ...(options.lookup ? { lookup: options.lookup } : {}),
   };
   const common = { connections: options.connections, keepAliveTimeout: 30_000 };
-  if (!options.proxy) return new Agent({ ...common, connect });
-  return new ProxyAgent({
+  if (!options.proxy) return createAgent({ ...common, connect });
+  return createProxyAgent({
     ...common,
     uri: options.proxy.url.href,
     // false: an http:// api_url is forwarded as an absolute-URI request, as curl does; an https://

@@ -1,0 +1,86 @@
+// The start-up scenario of bench/run.mjs: what each command costs a fresh process (in Airbyte, a
+// fresh container) over bare `node -e 0`. Every command is spawned as its own process, all of them
+// interleaved run after run, stdout and stderr to /dev/null; the result is the median wall time (and
+// the median CPU time, which a busy machine disturbs less) ÷ bare node's.
+//
+//   spec, check, discover      as Airbyte runs them, against a simulator with 1 member × 1 day;
+//   read                       the smallest real read: all three streams, full refresh, of that
+//                              simulator (≈ 5 requests over loopback), spawn to exit;
+//   read (no config file)      read with a config path that does not exist: the modules read loads
+//                              before it touches a file, then one TRACE ERROR, exit 1;
+//   tap --discover, tap sync   tap-devin on the same simulator (the sync: every stream, no catalog).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatDay, measureNode, median, ROOT, startSimServer } from './lib.mjs';
+
+const KEY = 'cog_sim_enterprise';
+
+/** The commands, each as `node` arguments; `exit` is the exit code it must end with. */
+function commands(config, missing) {
+  const catalog = join(ROOT, 'catalog/full_refresh.json');
+  return [
+    { name: 'bare', label: '`node -e 0`', args: ['-e', '0'] },
+    { name: 'spec', label: '`spec`', args: ['dist/cli/source-devin.js', 'spec'] },
+    { name: 'check', label: '`check`', args: ['dist/cli/source-devin.js', 'check', '--config', config] },
+    { name: 'discover', label: '`discover`', args: ['dist/cli/source-devin.js', 'discover', '--config', config] },
+    { name: 'read', label: '`read`', args: ['dist/cli/source-devin.js', 'read', '--config', config, '--catalog', catalog] },
+    { name: 'readNoConfig', label: '`read` (no config file)', args: ['dist/cli/source-devin.js', 'read', '--config', missing, '--catalog', catalog], exit: 1 },
+    { name: 'tapDiscover', label: '`tap-devin --discover`', args: ['dist/cli/tap-devin.js', '--config', config, '--discover'] },
+    { name: 'tapSync', label: '`tap-devin` sync', args: ['dist/cli/tap-devin.js', '--config', config] },
+  ];
+}
+
+export async function startupScenario({ scratch, runs = 15, log = () => {} }) {
+  const sim = await startSimServer({ members: 1, days: 1, seed: 42 });
+  const config = join(scratch, 'startup.config.json');
+  writeFileSync(config, JSON.stringify({ api_key: KEY, api_url: sim.url, start_date: formatDay(sim.firstDay) }));
+  const list = commands(config, join(scratch, 'no-such-config.json'));
+  const times = Object.fromEntries(list.map((command) => [command.name, []]));
+  try {
+    for (let i = 0; i < runs; i += 1) {
+      for (const command of list) {
+        const run = await measureNode(command.args, { quietStderr: true });
+        if (run.code !== (command.exit ?? 0)) throw new Error(`node ${command.args.join(' ')} exited ${run.code}`);
+        times[command.name].push(run);
+      }
+      if ((i + 1) % 5 === 0) log(`  start-up run ${i + 1}/${runs}`);
+    }
+  } finally {
+    await sim.close();
+  }
+  const wall = (name) => median(times[name].map((run) => run.wallMs));
+  const cpu = (name) => median(times[name].map((run) => run.cpuMs));
+  const result = { scenario: 'start-up', runs, bareNodeMs: wall('bare'), bareNodeCpuMs: cpu('bare'), commands: {} };
+  for (const command of list.slice(1)) {
+    result.commands[command.name] = {
+      label: command.label,
+      ms: wall(command.name),
+      ratio: wall(command.name) / wall('bare'),
+      cpuMs: cpu(command.name),
+      cpuRatio: cpu(command.name) / cpu('bare'),
+    };
+  }
+  return result;
+}
+
+const fixed = (value, digits = 2) => (value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits));
+
+/** The lines and target rows this scenario adds to the report. */
+export function startupReport(result) {
+  const rows = Object.values(result.commands).map(
+    (c) => `| ${c.label} | ${fixed(c.ms, 0)} | **${fixed(c.ratio)}** | ${fixed(c.cpuMs, 0)} | ${fixed(c.cpuRatio)} |`,
+  );
+  const read = result.commands.read;
+  return {
+    lines: [
+      `Start-up (median of ${result.runs}, interleaved; \`node -e 0\` ${fixed(result.bareNodeMs, 0)} ms wall, ${fixed(result.bareNodeCpuMs, 0)} ms CPU; ` +
+        'against a simulator with 1 member × 1 day; `read` = all three streams, full refresh, spawn to exit):',
+      '',
+      '| command | wall ms | ÷ bare node | CPU ms | CPU ÷ bare node |',
+      '|---|---:|---:|---:|---:|',
+      ...rows,
+      '',
+    ],
+    targets: [`| read start-up ≤ 1.5 × bare node | ${fixed(read.ratio)} | ${read.ratio <= 1.5 ? 'met' : '**not met**'} |`],
+  };
+}
