@@ -14,6 +14,7 @@ import {
   RetriesExhaustedError,
 } from './errors.js';
 import type { AdaptiveLimiter, RequestOutcome } from './limiter.js';
+import { ACCEPT_ENCODING, BodyDecodeError, DEFAULT_BODY_LIMITS, parseJsonBody, readBody, type BodyLimits } from './response-body.js';
 import { DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfter, retryDelayMs, type RetryPolicy } from './retry.js';
 
 export type QueryParams = ReadonlyArray<readonly [string, string | number]>;
@@ -54,10 +55,14 @@ export interface DevinClientOptions {
   now?: () => number;
   /** Aborts every request in flight and every retry wait (the reader of stdout went away). */
   signal?: AbortSignal;
+  /** What one answer may cost; default DEFAULT_BODY_LIMITS (tests shrink it to a few KB). */
+  bodyLimits?: BodyLimits;
 }
 
 const MAX_REDIRECTS = 5;
 const MAX_ERROR_BODY_CHARS = 2_000;
+/** Error bodies are read only for their `detail`; a bigger one is skipped, not parsed. */
+const MAX_ERROR_BODY_BYTES = 256 * 1024;
 
 /**
  * Network failures worth another attempt: resets, refused or dropped connections, DNS hiccups,
@@ -122,6 +127,7 @@ export class DevinClient {
   private readonly now: () => number;
   private readonly signal: AbortSignal | undefined;
   private readonly apiKey: string;
+  private readonly bodyLimits: BodyLimits;
   /** Attempts in flight, aborted together when the caller's signal fires (one listener, not one each). */
   private readonly inFlight = new Set<AttemptAbort>();
   /** Resolves when the caller's signal fires, so retry waits end at once. */
@@ -141,7 +147,9 @@ export class DevinClient {
       authorization: `Bearer ${options.apiKey}`,
       accept: 'application/json',
       'user-agent': options.userAgent,
+      'accept-encoding': ACCEPT_ENCODING,
     };
+    this.bodyLimits = options.bodyLimits ?? DEFAULT_BODY_LIMITS;
     this.policy = options.policy ?? DEFAULT_RETRY_POLICY;
     this.limiter = options.limiter;
     this.ownsDispatcher = options.dispatcher === undefined;
@@ -222,15 +230,14 @@ export class DevinClient {
         lastStatus = status;
         attemptStatus = status;
         if (status >= 200 && status < 300) {
-          const text = await response.body.text();
-          try {
-            const parsed: unknown = JSON.parse(text);
+          const what = `GET ${shownPath}`;
+          const parsed = parseJsonBody(await readBody(response, this.bodyLimits.maxBytes, what), this.bodyLimits, what);
+          if (parsed.ok) {
             outcome = 'success';
-            return parsed;
-          } catch {
-            // A 200 whose body is not JSON: a proxy truncated it, or an error page slipped through.
-            lastProblem = `HTTP ${status} with a body that is not valid JSON (${describeBody(text)})`;
+            return parsed.value;
           }
+          // A 200 whose body is not JSON: a proxy truncated it, or an error page slipped through.
+          lastProblem = `HTTP ${status} with a body that is not valid JSON (${describeBody(parsed.text)})`;
         } else if (status >= 300 && status < 400) {
           await response.body.dump();
           outcome = 'success';
@@ -255,7 +262,8 @@ export class DevinClient {
       } catch (error) {
         if (error instanceof ConnectorError) throw error;
         if (this.signal?.aborted) throw new AbortedError();
-        if (timedOut) lastProblem = `no complete answer within ${this.policy.requestTimeoutMs} ms`;
+        if (error instanceof BodyDecodeError) lastProblem = error.message;
+        else if (timedOut) lastProblem = `no complete answer within ${this.policy.requestTimeoutMs} ms`;
         else if (isRetryableNetworkError(error)) lastProblem = describeNetworkError(error);
         else throw error; // not the network: a bug below us, reported as such
       } finally {
@@ -337,7 +345,7 @@ function isRetryableNetworkError(error: unknown): boolean {
 async function readErrorBody(response: Dispatcher.ResponseData): Promise<{ detail: string | undefined }> {
   let text: string;
   try {
-    text = await response.body.text();
+    text = (await readBody(response, MAX_ERROR_BODY_BYTES, 'an error body')).toString('utf8');
   } catch {
     return { detail: undefined };
   }
