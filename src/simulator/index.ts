@@ -25,6 +25,7 @@ export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './endpoints/members.js';
 export type {
   AcusByProduct,
   ConsumptionRecord,
+  ContentCoding,
   ConsumptionRow,
   ConsumptionValue,
   FaultKind,
@@ -45,6 +46,7 @@ export type {
   RoleAssignment,
   SimulatedMember,
   Simulator,
+  SimulatorCompression,
   SimulatorData,
   SimulatorKey,
   SimulatorOptions,

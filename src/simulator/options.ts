@@ -2,7 +2,14 @@
  * Defaults and validation of SimulatorOptions.
  */
 import { DEFAULT_ORGS, defaultKeys } from './keys.js';
-import type { FaultRule, RateLimitOptions, SimulatorKey, SimulatorOptions, RequestLogEntry } from './types.js';
+import type {
+  FaultRule,
+  RateLimitOptions,
+  RequestLogEntry,
+  SimulatorCompression,
+  SimulatorKey,
+  SimulatorOptions,
+} from './types.js';
 
 export interface ResolvedOptions {
   seed: number;
@@ -18,6 +25,7 @@ export interface ResolvedOptions {
   port: number;
   logRequests: boolean;
   prTakenOverFields: boolean;
+  compression: SimulatorCompression;
   onRequest: ((entry: RequestLogEntry) => void) | undefined;
 }
 
@@ -52,6 +60,15 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     port: requireInteger('port', options.port ?? 0, 0),
     logRequests: options.logRequests ?? true,
     prTakenOverFields: options.prTakenOverFields ?? true,
+    compression: resolveCompression(options.compression),
     onRequest: options.onRequest,
   };
+}
+
+const COMPRESSION_MODES: ReadonlySet<unknown> = new Set(['auto', 'gzip', 'deflate', 'br']);
+
+function resolveCompression(mode: SimulatorCompression | undefined): SimulatorCompression {
+  if (mode === undefined || mode === null) return null;
+  if (!COMPRESSION_MODES.has(mode)) throw new Error(`simulator: compression must be auto, gzip, deflate or br, got ${String(mode)}`);
+  return mode;
 }

@@ -12,6 +12,7 @@ import { problem, type ApiResponse } from './api-response.js';
 import { SimulatedDataSet } from './data-set.js';
 import { FaultInjector } from './fault-injector.js';
 import { faultResponse } from './fault-responses.js';
+import { compressWire } from './compression.js';
 import { computeGroundTruth } from './ground-truth.js';
 import { writeWire } from './http-writer.js';
 import { resolveOptions } from './options.js';
@@ -56,6 +57,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const monotonicMs = (): number => performance.now();
   let bucket = settings.rateLimit === null ? null : new TokenBucket(settings.rateLimit, monotonicMs);
   let latencyMs = settings.latencyMs;
+  let compression = settings.compression;
   const requests: RequestLogEntry[] = [];
   let requestCount = 0;
   const byStatus: Record<number, number> = {};
@@ -106,6 +108,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       }
     }
 
+    wire = compressWire(wire, compression, req.headers['accept-encoding']);
+    if (wire.headers['content-encoding'] !== undefined) entry.contentEncoding = wire.headers['content-encoding'];
     if (wire.delayMs !== undefined) await sleep(wire.delayMs);
     writeWire(res, wire);
     entry.status = wire.status;
@@ -161,6 +165,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     setMaxConsumptionWindowDays(days) {
       state.maxConsumptionWindowDays = days;
+    },
+    setCompression(mode) {
+      compression = mode;
     },
     data,
     groundTruth(query) {

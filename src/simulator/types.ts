@@ -40,7 +40,21 @@ export type FaultKind =
   | 'wrong-types'
   | 'echo-key'
   | 'redirect-other-host'
-  | 'redirect-same-host';
+  | 'redirect-same-host'
+  // member-list pagination shapes: a usable cursor with has_next_page missing / "true" / 1 (and
+  // "false" / 0 on the last page), empty pages with fresh cursors forever, a list that stops early
+  | 'has-next-missing'
+  | 'has-next-string'
+  | 'has-next-number'
+  | 'empty-pages'
+  | 'ends-early'
+  // a 200 whose body nests `depth` arrays deep (default 5000)
+  | 'deep-body';
+
+/** A content coding the simulator can apply. */
+export type ContentCoding = 'gzip' | 'deflate' | 'br';
+/** Off (null), the best the client accepts ('auto'), or one coding when the client accepts it. */
+export type SimulatorCompression = ContentCoding | 'auto' | null;
 
 export interface FaultRule {
   kind: FaultKind;
@@ -58,6 +72,8 @@ export interface FaultRule {
   delayMs?: number;
   /** Status of an 'echo-key' response (401 or 500); default 401. */
   status?: 401 | 500;
+  /** Nesting of a 'deep-body' answer; default 5000. */
+  depth?: number;
 }
 
 export interface RequestLogEntry {
@@ -80,6 +96,8 @@ export interface RequestLogEntry {
   fault?: string;
   /** Arrival time, epoch ms (wall clock). */
   receivedAt: number;
+  /** The Content-Encoding of the answer, when it was compressed. */
+  contentEncoding?: string;
 }
 
 export interface SimulatorOptions {
@@ -109,6 +127,8 @@ export interface SimulatorOptions {
   logRequests?: boolean;
   /** Default true; false = an older API build that omits the prs_taken_over_* fields. */
   prTakenOverFields?: boolean;
+  /** Encode answers the client accepts compressed; default null (off: loopback benchmarks pay nothing). */
+  compression?: SimulatorCompression;
   /** Called once per finished response (the CLI prints these); also when logRequests is false. */
   onRequest?: (entry: RequestLogEntry) => void;
 }
@@ -124,6 +144,7 @@ export interface Simulator {
   setRateLimit(limit: RateLimitOptions | null | undefined): void;
   setLatency(ms: number): void;
   setMaxConsumptionWindowDays(days: number | null): void;
+  setCompression(mode: SimulatorCompression): void;
   data: SimulatorData;
   groundTruth(query: GroundTruthQuery): GroundTruth;
   /** Counts even when logRequests is false. */
