@@ -116,10 +116,12 @@ export async function readBody(response: ResponseLike, maxBytes: number, what: s
   }
   const chunks: Buffer[] = [];
   let size = 0;
+  /** Set when the limit stops the read: pipeline then rejects with the AbortError of the teardown. */
+  let refused: BodyLimitError | undefined;
   const collect = async (source: AsyncIterable<Buffer>): Promise<void> => {
     for await (const chunk of source) {
       size += chunk.length;
-      if (size > maxBytes) throw tooLarge(what, maxBytes);
+      if (size > maxBytes) throw (refused = tooLarge(what, maxBytes));
       chunks.push(chunk);
     }
   };
@@ -129,6 +131,7 @@ export async function readBody(response: ResponseLike, maxBytes: number, what: s
     try {
       await chain(response.body, ...decoders, collect);
     } catch (error) {
+      if (refused) throw refused;
       if (isZlibError(error)) {
         throw new BodyDecodeError(`HTTP 200 with a ${codings.join('+')} body that does not decode (${error.code}: ${error.message})`);
       }
