@@ -43,6 +43,7 @@ export function createClient(
     userAgent: userAgent(),
     limiter,
     ...(io.retryPolicy ? { policy: io.retryPolicy } : {}),
+    ...(io.bodyLimits ? { bodyLimits: io.bodyLimits } : {}),
     ...(io.dispatcher ? { dispatcher: io.dispatcher } : {}),
     ...(io.sleep ? { sleep: io.sleep } : {}),
     ...(io.random ? { random: io.random } : {}),
