@@ -153,12 +153,7 @@ export function checkShape(bytes: Uint8Array, limits: BodyLimits, what: string):
   for (let i = 0; i < length; i += 1) {
     const byte = bytes[i]!;
     if (byte === 0x22) {
-      // a string: skip to its closing quote, stepping over escapes
-      for (i += 1; i < length; i += 1) {
-        const inner = bytes[i]!;
-        if (inner === 0x5c) i += 1;
-        else if (inner === 0x22) break;
-      }
+      i = closingQuote(bytes, i);
     } else if (byte === 0x5b || byte === 0x7b) {
       depth += 1;
       containers += 1;
@@ -174,6 +169,22 @@ export function checkShape(bytes: Uint8Array, limits: BodyLimits, what: string):
       depth -= 1;
     }
   }
+}
+
+/**
+ * Index of the quote that closes the string opened at `open` (or the end). Found with indexOf
+ * (memchr), since strings are most of a page: a byte loop over them made the check cost a third of
+ * JSON.parse. A quote preceded by an odd run of backslashes is escaped.
+ */
+function closingQuote(bytes: Uint8Array, open: number): number {
+  let quote = bytes.indexOf(0x22, open + 1);
+  while (quote !== -1) {
+    let backslashes = 0;
+    while (bytes[quote - 1 - backslashes] === 0x5c) backslashes += 1;
+    if (backslashes % 2 === 0) return quote;
+    quote = bytes.indexOf(0x22, quote + 1);
+  }
+  return bytes.length;
 }
 
 export type ParsedBody = { ok: true; value: unknown } | { ok: false; text: string };
