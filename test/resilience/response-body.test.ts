@@ -5,6 +5,8 @@
  * by a declared Content-Length, neither allocating more than the limit), nesting depth and container
  * count — each failing its request once, not retried, with one line naming the limit and the path.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { brotliCompressSync, constants, deflateSync, gzipSync } from 'node:zlib';
 import { MockAgent, type Dispatcher } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -174,6 +176,43 @@ describe('what one answer may cost', () => {
     );
   });
 
+  it('the real default stops an endless chunked answer (no Content-Length) at 64 MiB, over loopback', async () => {
+    const chunk = Buffer.alloc(1024 * 1024, 0x20);
+    let written = 0;
+    let closed!: () => void;
+    const clientWentAway = new Promise<void>((resolve) => (closed = resolve));
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }); // chunked: nothing declared
+      const pump = (): void => {
+        while (!res.destroyed && res.write(chunk)) written += 1;
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      res.on('close', closed);
+      pump();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = new DevinClient({
+      apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      apiKey: 'cog_body_mock_key_0001',
+      userAgent: 'source-devin-test',
+      limiter: new AdaptiveLimiter({ maxConcurrency: 1, sleep: async () => undefined }),
+      policy: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1, requestTimeoutMs: 20_000 },
+      sleep: async () => undefined,
+    });
+    try {
+      const error = await failure(client.getJson({ path: PATH }));
+      expect(error).toBeInstanceOf(BodyLimitError);
+      expect(error.message).toBe(`GET ${PATH}: the answer is larger than the 64 MiB limit for one response body (decoded); not retried`);
+      await clientWentAway; // the connection was dropped: nothing more is downloaded
+      expect(client.requestCount).toBe(1);
+      expect(written).toBeLessThan(200); // MiB: the limit plus what sat in socket buffers
+    } finally {
+      await client.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it('the real default refuses a declared Content-Length over 64 MiB before downloading it', async () => {
     const { client, sent } = clientAnswering({ body: PAGE_BYTES, headers: { 'content-length': String(600 * 1024 * 1024) } });
     const error = await failure(client.getJson({ path: PATH }));
@@ -198,6 +237,31 @@ describe('what one answer may cost', () => {
     const text = JSON.stringify({ a: '[[[[[[[[[[{{{{{{{{', b: 'say \\"[[[[[[[[[[["' });
     expect(() => checkShape(Buffer.from(text), SMALL, 'GET /x')).not.toThrow();
     expect(() => checkShape(Buffer.from('[[[[[[[[[]]]]]]]]]'), SMALL, 'GET /x')).toThrow(/deeper than the limit of 8/);
+  });
+
+  it('the shape check agrees with the real depth and count on random JSON (long strings, escapes, brackets in strings)', () => {
+    let seed = 7;
+    const random = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const alphabet = ['a', '"', '\\', '[', ']', '{', '}', ' ', 'é'];
+    const text = (): string => Array.from({ length: Math.floor(random() * 90) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+    /** A random value and its [depth, containers]. */
+    const value = (budget: number): [unknown, number, number] => {
+      const roll = random();
+      if (budget === 0 || roll < 0.35) return [roll < 0.2 ? text() : Math.floor(roll * 100), 0, 0];
+      const children = Array.from({ length: Math.floor(random() * 4) }, () => value(budget - 1));
+      const depth = 1 + Math.max(0, ...children.map((c) => c[1]));
+      const containers = 1 + children.reduce((sum, c) => sum + c[2], 0);
+      const built = roll < 0.7 ? children.map((c) => c[0]) : Object.fromEntries(children.map((c, i) => [`${text()}${i}`, c[0]]));
+      return [built, depth, containers];
+    };
+    for (let round = 0; round < 300; round += 1) {
+      const [built, depth, containers] = value(12);
+      const bytes = Buffer.from(JSON.stringify(built), 'utf8');
+      const exact = { maxBytes: Infinity, maxDepth: depth, maxContainers: containers };
+      expect(() => checkShape(bytes, exact, 'GET /x')).not.toThrow();
+      if (depth > 0) expect(() => checkShape(bytes, { ...exact, maxDepth: depth - 1 }, 'GET /x')).toThrow(/nests deeper/);
+      if (containers > 0) expect(() => checkShape(bytes, { ...exact, maxContainers: containers - 1 }, 'GET /x')).toThrow(/holds more than/);
+    }
   });
 
   it('Content-Encoding lists are read in order, identity dropped', () => {
