@@ -110,11 +110,41 @@ export async function readBody(response: ResponseLike, maxBytes: number, what: s
     response.body.destroy();
     throw error;
   }
+  if (decoders.length > 0) return readDecoded(response.body, decoders, codings, maxBytes, what);
   const declared = Number(headerValue(response.headers['content-length']));
-  if (decoders.length === 0 && Number.isFinite(declared) && declared > maxBytes) {
+  if (!Number.isFinite(declared)) return readChunked(response.body, maxBytes, what);
+  if (declared > maxBytes) {
     response.body.destroy(); // do not download what will be refused
     throw tooLarge(what, maxBytes);
   }
+  // The common case, on every request: the length is declared and within the limit (undici fails a
+  // body that runs past it), so undici's own reader, the cheapest, cannot overrun.
+  return Buffer.from(await response.body.arrayBuffer());
+}
+
+/** No declared length: counted as it arrives ('data' events cost less than an async iterator). */
+function readChunked(body: Readable, maxBytes: number, what: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  return new Promise<Buffer>((resolve, reject) => {
+    body.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) {
+        chunks.push(chunk);
+        return;
+      }
+      body.destroy();
+      reject(tooLarge(what, maxBytes));
+    });
+    body.once('end', () => resolve(Buffer.concat(chunks, size)));
+    body.once('error', reject);
+    // closed without 'end' or 'error' (never seen from undici): a body cut short, retried as one
+    body.once('close', () => reject(Object.assign(new Error('the body closed before its end'), { code: 'UND_ERR_SOCKET' })));
+  });
+}
+
+/** Through the decoders; the limit counts decoded bytes, so a decompression bomb stops at it. */
+async function readDecoded(body: Readable, decoders: Transform[], codings: string[], maxBytes: number, what: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   /** Set when the limit stops the read: pipeline then rejects with the AbortError of the teardown. */
@@ -126,41 +156,16 @@ export async function readBody(response: ResponseLike, maxBytes: number, what: s
       chunks.push(chunk);
     }
   };
-  if (decoders.length === 0 && Number.isFinite(declared)) {
-    // The common case, on every request: the length is declared and within the limit (undici fails a
-    // body that runs past it), so undici's own reader, the cheapest, cannot overrun.
-    return Buffer.from(await response.body.arrayBuffer());
-  }
-  if (decoders.length === 0) {
-    // chunked: counted as it arrives ('data' events cost less than an async iterator)
-    await new Promise<void>((resolve, reject) => {
-      const body = response.body;
-      body.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size <= maxBytes) chunks.push(chunk);
-        else if (refused === undefined) {
-          refused = tooLarge(what, maxBytes);
-          body.destroy();
-          reject(refused);
-        }
-      });
-      body.once('end', resolve);
-      body.once('error', reject);
-      // closed without 'end' or 'error' (never seen from undici): a body cut short, retried as one
-      body.once('close', () => reject(Object.assign(new Error('the body closed before its end'), { code: 'UND_ERR_SOCKET' })));
-    });
-  } else {
-    try {
-      await chain(response.body, ...decoders, collect);
-    } catch (error) {
-      if (refused) throw refused;
-      if (isZlibError(error)) {
-        throw new BodyDecodeError(`HTTP 200 with a ${codings.join('+')} body that does not decode (${error.code}: ${error.message})`);
-      }
-      throw error;
+  try {
+    await chain(body, ...decoders, collect);
+  } catch (error) {
+    if (refused) throw refused;
+    if (isZlibError(error)) {
+      throw new BodyDecodeError(`HTTP 200 with a ${codings.join('+')} body that does not decode (${error.code}: ${error.message})`);
     }
+    throw error;
   }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  return Buffer.concat(chunks, size);
 }
 
 /**
