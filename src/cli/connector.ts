@@ -78,6 +78,7 @@ export function createClient(
     limiter,
     redactor,
     ...(io.retryPolicy ? { policy: io.retryPolicy } : {}),
+    ...(io.bodyLimits ? { bodyLimits: io.bodyLimits } : {}),
     ...(io.dispatcher ? { dispatcher: io.dispatcher } : {}),
     ...(proxy ? { proxy } : {}),
     ...(io.lookup ? { lookup: io.lookup } : {}),

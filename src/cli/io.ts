@@ -6,6 +6,7 @@
 import type { LookupFunction } from 'node:net';
 import type { Writable } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import type { BodyLimits } from '../devin/response-body.js';
 import type { RetryPolicy } from '../devin/retry.js';
 import type { CheckpointPolicy } from '../engine/checkpoint.js';
 
@@ -30,6 +31,8 @@ export interface CliIo {
   /** HTTP overrides for tests. */
   dispatcher?: Dispatcher;
   retryPolicy?: RetryPolicy;
+  /** What one answer may cost; tests shrink it to a few KB. */
+  bodyLimits?: BodyLimits;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   httpClock?: HttpClock;

@@ -20,6 +20,7 @@ import type { ProxyRoute } from './proxy.js';
 import { DEFAULT_RETRY_POLICY, FIRST_CONTACT, isRetryableStatus, parseRetryAfter, retryDelayMs, type RetryPolicy } from './retry.js';
 import { createDispatcher, DEFAULT_CONNECT_TIMEOUT_MS, networkFailure, type NetworkFailure } from './transport.js';
 import { Redactor } from './redactor.js';
+import { ACCEPT_ENCODING, BodyDecodeError, DEFAULT_BODY_LIMITS, parseJsonBody, readBody, type BodyLimits } from './response-body.js';
 
 export type QueryParams = ReadonlyArray<readonly [string, string | number]>;
 
@@ -75,10 +76,14 @@ export interface DevinClientOptions {
    * The client registers its own key in it; without one it keeps a private redactor.
    */
   redactor?: Redactor;
+  /** What one answer may cost; default DEFAULT_BODY_LIMITS (tests shrink it to a few KB). */
+  bodyLimits?: BodyLimits;
 }
 
 const MAX_REDIRECTS = 5;
 const MAX_ERROR_BODY_CHARS = 2_000;
+/** Error bodies are read only for their `detail`; a bigger one is skipped, not parsed. */
+const MAX_ERROR_BODY_BYTES = 256 * 1024;
 
 /**
  * Aborts one attempt: an EventEmitter, which undici accepts as a request `signal`. Not an
@@ -127,6 +132,7 @@ export class DevinClient {
   /** True once the host (not a proxy) has answered anything: from then on, a failed connect is a blip. */
   private reached = false;
   private readonly redactor: Redactor;
+  private readonly bodyLimits: BodyLimits;
   /** Attempts in flight, aborted together when the caller's signal fires (one listener, not one each). */
   private readonly inFlight = new Set<AttemptAbort>();
   /** Resolves when the caller's signal fires, so retry waits end at once. */
@@ -147,7 +153,9 @@ export class DevinClient {
       authorization: `Bearer ${options.apiKey}`,
       accept: 'application/json',
       'user-agent': options.userAgent,
+      'accept-encoding': ACCEPT_ENCODING,
     };
+    this.bodyLimits = options.bodyLimits ?? DEFAULT_BODY_LIMITS;
     this.policy = options.policy ?? DEFAULT_RETRY_POLICY;
     this.limiter = options.limiter;
     this.proxy = options.proxy;
@@ -237,15 +245,14 @@ export class DevinClient {
         lastStatus = status;
         attemptStatus = status;
         if (status >= 200 && status < 300) {
-          const text = await response.body.text();
-          try {
-            const parsed: unknown = JSON.parse(text);
+          const what = `GET ${shownPath}`;
+          const parsed = parseJsonBody(await readBody(response, this.bodyLimits.maxBytes, what), this.bodyLimits, what);
+          if (parsed.ok) {
             outcome = 'success';
-            return parsed;
-          } catch {
-            // A 200 whose body is not JSON: a proxy truncated it, or an error page slipped through.
-            lastProblem = `HTTP ${status} with a body that is not valid JSON (${describeBody(text)})`;
+            return parsed.value;
           }
+          // A 200 whose body is not JSON: a proxy truncated it, or an error page slipped through.
+          lastProblem = `HTTP ${status} with a body that is not valid JSON (${describeBody(parsed.text)})`;
         } else if (status >= 300 && status < 400) {
           await response.body.dump();
           outcome = 'success';
@@ -270,8 +277,9 @@ export class DevinClient {
       } catch (error) {
         if (error instanceof ConnectorError) throw error;
         if (this.signal?.aborted) throw new AbortedError();
-        lastNetwork = timedOut ? undefined : networkFailure(error);
-        if (timedOut) lastProblem = `no complete answer within ${this.policy.requestTimeoutMs} ms`;
+        lastNetwork = timedOut || error instanceof BodyDecodeError ? undefined : networkFailure(error);
+        if (error instanceof BodyDecodeError) lastProblem = this.clean(error.message);
+        else if (timedOut) lastProblem = `no complete answer within ${this.policy.requestTimeoutMs} ms`;
         else if (lastNetwork?.proxyAuth) throw this.proxyAuthError();
         else if (lastNetwork) lastProblem = this.clean(lastNetwork.description);
         else throw error; // not the network: a bug below us, reported as such
@@ -374,7 +382,7 @@ function pathOnly(path: string): string {
 async function readErrorBody(response: Dispatcher.ResponseData): Promise<{ detail: string | undefined }> {
   let text: string;
   try {
-    text = await response.body.text();
+    text = (await readBody(response, MAX_ERROR_BODY_BYTES, 'an error body')).toString('utf8');
   } catch {
     return { detail: undefined };
   }

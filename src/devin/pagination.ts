@@ -1,8 +1,12 @@
 /**
  * Cursor pagination of the v3 list endpoints: `first=200`, then `after=<end_cursor>` until
- * `has_next_page` is false or `end_cursor` is null. A cursor seen twice is a loop and an error,
- * never an endless read; a page without an `items` array is a malformed answer, never "no members";
- * `has_next_page: true` with a null cursor ends the list, unless `total` shows items are missing.
+ * `has_next_page` is false or `end_cursor` is null (SPEC §9). Everything else with a usable cursor
+ * means "keep paging": a `has_next_page` that is missing, "true" or 1 once ended a 450-member list
+ * after 281 with exit 0. What guards against a list that never ends or ends too early:
+ * - a cursor seen twice is a loop and an error, never an endless read;
+ * - a few empty pages in a row that each promise more are an error, not 100,000 requests;
+ * - a list that ends before the `total` the API announced is an error, never a short list;
+ * - a page without an `items` array is a malformed answer, never "no members".
  */
 import type { ApiRequest, DevinClient, RequestCounter } from './client.js';
 import { ResponseShapeError } from './errors.js';
@@ -10,11 +14,18 @@ import { ResponseShapeError } from './errors.js';
 export const PAGE_SIZE = 200;
 /** 200 × 100 000 members: far beyond any real enterprise, a guard against a server that never ends. */
 const MAX_PAGES = 100_000;
+/** Empty pages in a row, each saying more follow, after which the list is refused. */
+export const MAX_EMPTY_PAGES = 5;
 
 export interface Page {
   items: unknown[];
   /** `total` when the API sent one. */
   total: number | undefined;
+}
+
+/** Only an explicit "no" ends the list; "false" and 0 are read as the no they mean. */
+function saysLastPage(hasNextPage: unknown): boolean {
+  return hasNextPage === false || hasNextPage === 'false' || hasNextPage === 0;
 }
 
 export async function* paginate(
@@ -26,6 +37,9 @@ export async function* paginate(
   const seen = new Set<string>();
   let after: string | undefined;
   let itemsSeen = 0;
+  let emptyInARow = 0;
+  /** The latest `total` the API sent (some APIs send it on the first page only). */
+  let announced: number | undefined;
   for (let pageNumber = 1; pageNumber <= MAX_PAGES; pageNumber += 1) {
     const query: Array<readonly [string, string | number]> = [...(request.query ?? []), ['first', pageSize]];
     if (after !== undefined) query.push(['after', after]);
@@ -36,24 +50,36 @@ export async function* paginate(
       );
     }
     const total = typeof body.total === 'number' ? body.total : undefined;
+    if (total !== undefined) announced = total;
     itemsSeen += body.items.length;
     yield { items: body.items, total };
     const cursor = body.end_cursor;
-    if (body.has_next_page === true && (cursor === null || cursor === undefined) && total !== undefined && itemsSeen < total) {
-      // "More pages" without a way to ask for them: stopping (as the API contract says) would
-      // silently drop the rest, which the total shows exists.
-      throw new ResponseShapeError(
-        `GET ${request.path} said has_next_page but sent no end_cursor after ${itemsSeen} of ${total} items; ` +
-          'refusing to return a partial list',
-      );
+    const noCursor = cursor === null || cursor === undefined;
+    // An empty page that does not insist on more is the end, whatever its cursor says.
+    const ended = saysLastPage(body.has_next_page) || (body.items.length === 0 && body.has_next_page !== true);
+    if (noCursor || ended) {
+      if (announced !== undefined && itemsSeen < announced) {
+        // Stopping would silently drop the rest, which the total shows exists.
+        const why = noCursor && body.has_next_page === true ? 'said has_next_page but sent no end_cursor' : 'ended the list';
+        throw new ResponseShapeError(
+          `GET ${request.path} ${why} after ${itemsSeen} of ${announced} items; refusing to return a partial list`,
+        );
+      }
+      return;
     }
-    if (body.has_next_page !== true || cursor === null || cursor === undefined) return;
     if (typeof cursor !== 'string' || cursor === '') {
       throw new ResponseShapeError(`GET ${request.path} returned an unusable end_cursor (${typeof cursor})`);
     }
     if (seen.has(cursor)) {
       throw new ResponseShapeError(
         `GET ${request.path} returned the same cursor twice (page ${pageNumber}): the API is looping; stopping`,
+      );
+    }
+    emptyInARow = body.items.length === 0 ? emptyInARow + 1 : 0;
+    if (emptyInARow >= MAX_EMPTY_PAGES) {
+      throw new ResponseShapeError(
+        `GET ${request.path} returned ${emptyInARow} empty pages in a row that each said more would follow ` +
+          `(page ${pageNumber}); stopping`,
       );
     }
     seen.add(cursor);

@@ -13,6 +13,8 @@ export interface PageInfo {
   givenAfter: string | undefined;
   /** A cursor that points back to the first page (used to loop when no cursor was given). */
   restartCursor: string;
+  /** A valid cursor never given before in a walk: one member index past `givenAfter` ('empty-pages'). */
+  advanceCursor?: string;
 }
 
 export type EndpointKind = 'self' | 'members' | 'consumption' | 'metrics' | 'sessions' | 'session_messages' | 'active_users';

@@ -7,11 +7,11 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_KEYS } from './keys.js';
 import { startSimulator } from './server.js';
-import type { SimulatorOptions } from './types.js';
+import type { SimulatorCompression, SimulatorOptions } from './types.js';
 
 const USAGE =
   'usage: source-devin-simulator [--port 8787] [--members 50] [--days 60] [--seed 42] ' +
-  '[--sessions 200] [--sessions-ignore-time-filters] [--rate-limit N] [--latency-ms N] [--max-window-days N] [--quiet]';
+  '[--sessions 200] [--sessions-ignore-time-filters] [--rate-limit N] [--latency-ms N] [--max-window-days N] [--compression auto|gzip|deflate|br] [--quiet]';
 
 class UsageError extends Error {}
 
@@ -31,6 +31,16 @@ function positiveNumberFlag(name: string, text: string | undefined): number | un
     throw new UsageError(`--${name} must be a number > 0, got ${JSON.stringify(text)}`);
   }
   return value;
+}
+
+const COMPRESSION_FLAG_VALUES: readonly string[] = ['auto', 'gzip', 'deflate', 'br'];
+
+function compressionFlag(text: string | undefined): SimulatorCompression {
+  if (text === undefined) return null;
+  if (!COMPRESSION_FLAG_VALUES.includes(text)) {
+    throw new UsageError(`--compression must be one of ${COMPRESSION_FLAG_VALUES.join(', ')}, got ${JSON.stringify(text)}`);
+  }
+  return text as SimulatorCompression;
 }
 
 interface CliSettings {
@@ -56,6 +66,7 @@ function parseCli(argv: string[]): CliSettings {
         'rate-limit': { type: 'string' },
         'latency-ms': { type: 'string' },
         'max-window-days': { type: 'string' },
+        compression: { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -74,6 +85,7 @@ function parseCli(argv: string[]): CliSettings {
     latencyMs: integerFlag('latency-ms', values['latency-ms'], 0),
     maxConsumptionWindowDays: integerFlag('max-window-days', values['max-window-days'], 1) ?? null,
     rateLimit: ratePerSecond === undefined ? null : { ratePerSecond },
+    compression: compressionFlag(values.compression),
   };
   return { options, quiet: values.quiet ?? false, help: values.help ?? false };
 }

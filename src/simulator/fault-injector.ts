@@ -15,9 +15,18 @@ interface RuleCounter {
   hits: number;
 }
 
-const LIST_ONLY: ReadonlySet<FaultKind> = new Set(['no-items', 'null-cursor-has-next', 'repeat-cursor']);
+const LIST_ONLY: ReadonlySet<FaultKind> = new Set([
+  'no-items',
+  'null-cursor-has-next',
+  'repeat-cursor',
+  'has-next-missing',
+  'has-next-string',
+  'has-next-number',
+  'empty-pages',
+  'ends-early',
+]);
 /** Body rewrites only make sense where the request would have succeeded. */
-const SUCCESS_ONLY: ReadonlySet<FaultKind> = new Set(['malformed', 'truncated', 'wrong-types']);
+const SUCCESS_ONLY: ReadonlySet<FaultKind> = new Set(['malformed', 'truncated', 'wrong-types', 'deep-body']);
 
 function pathMatches(rule: FaultRule, path: string): boolean {
   if (rule.path === undefined) return true;

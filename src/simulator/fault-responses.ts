@@ -18,6 +18,7 @@ export interface FaultContext {
 /** The host of 'redirect-other-host': `.invalid` never resolves, so nothing can leave the machine. */
 export const OTHER_HOST_URL = 'http://localhost.invalid';
 export const DEFAULT_SLOW_MS = 2_000;
+export const DEFAULT_DEEP_BODY_DEPTH = 5_000;
 
 const HTML_ERROR_PAGE =
   '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n' +
@@ -102,6 +103,31 @@ export function faultResponse(rule: FaultRule, response: ApiResponse, context: F
     }
     case 'wrong-types':
       return rewritePayload(response, wrongTypes(response));
+    case 'has-next-missing': {
+      const { has_next_page: _hasNext, ...rest } = asRecord(response.payload);
+      return rewritePayload(response, rest);
+    }
+    case 'has-next-string':
+    case 'has-next-number': {
+      const payload = asRecord(response.payload);
+      const hasNext = payload['has_next_page'] === true;
+      const shown = rule.kind === 'has-next-string' ? String(hasNext) : Number(hasNext);
+      return rewritePayload(response, { ...payload, has_next_page: shown });
+    }
+    case 'empty-pages':
+      return rewritePayload(response, {
+        ...asRecord(response.payload),
+        items: [],
+        end_cursor: response.page?.advanceCursor ?? null,
+        has_next_page: true,
+      });
+    case 'ends-early':
+      return rewritePayload(response, { ...asRecord(response.payload), end_cursor: null, has_next_page: false });
+    case 'deep-body': {
+      const depth = Math.max(1, rule.depth ?? DEFAULT_DEEP_BODY_DEPTH);
+      const body = `{"items":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+      return { status: 200, headers: { 'content-type': JSON_TYPE }, body: Buffer.from(body, 'utf8') };
+    }
     case 'echo-key': {
       const status = rule.status ?? 401;
       const lead = status === 401 ? 'invalid token ' : 'internal error while validating token ';

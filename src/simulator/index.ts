@@ -53,6 +53,7 @@ export type {
 export type {
   AcusByProduct,
   ConsumptionRecord,
+  ContentCoding,
   ConsumptionRow,
   ConsumptionValue,
   FaultKind,
@@ -73,6 +74,7 @@ export type {
   RoleAssignment,
   SimulatedMember,
   Simulator,
+  SimulatorCompression,
   SimulatorData,
   SimulatorKey,
   SimulatorOptions,

@@ -2,7 +2,14 @@
  * Defaults and validation of SimulatorOptions.
  */
 import { DEFAULT_ORGS, defaultKeys } from './keys.js';
-import type { FaultRule, RateLimitOptions, SimulatorKey, SimulatorOptions, RequestLogEntry } from './types.js';
+import type {
+  FaultRule,
+  RateLimitOptions,
+  RequestLogEntry,
+  SimulatorCompression,
+  SimulatorKey,
+  SimulatorOptions,
+} from './types.js';
 
 export interface ResolvedOptions {
   seed: number;
@@ -20,6 +27,7 @@ export interface ResolvedOptions {
   prTakenOverFields: boolean;
   sessions: number;
   sessionsIgnoreTimeFilters: boolean;
+  compression: SimulatorCompression;
   onRequest: ((entry: RequestLogEntry) => void) | undefined;
 }
 
@@ -56,6 +64,15 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     prTakenOverFields: options.prTakenOverFields ?? true,
     sessions: requireInteger('sessions', options.sessions ?? 200, 0),
     sessionsIgnoreTimeFilters: options.sessionsIgnoreTimeFilters ?? false,
+    compression: resolveCompression(options.compression),
     onRequest: options.onRequest,
   };
+}
+
+const COMPRESSION_MODES: ReadonlySet<unknown> = new Set(['auto', 'gzip', 'deflate', 'br']);
+
+function resolveCompression(mode: SimulatorCompression | undefined): SimulatorCompression {
+  if (mode === undefined || mode === null) return null;
+  if (!COMPRESSION_MODES.has(mode)) throw new Error(`simulator: compression must be auto, gzip, deflate or br, got ${String(mode)}`);
+  return mode;
 }

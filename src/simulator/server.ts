@@ -12,6 +12,7 @@ import { problem, type ApiResponse } from './api-response.js';
 import { SimulatedDataSet } from './data-set.js';
 import { FaultInjector } from './fault-injector.js';
 import { faultResponse } from './fault-responses.js';
+import { compressWire } from './compression.js';
 import { computeGroundTruth } from './ground-truth.js';
 import { writeWire } from './http-writer.js';
 import { resolveOptions } from './options.js';
@@ -63,6 +64,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     timers && ms > 0 ? timers.sleep(ms, entry) : sleep(ms);
   let bucket = settings.rateLimit === null ? null : new TokenBucket(settings.rateLimit, monotonicMs);
   let latencyMs = settings.latencyMs;
+  let compression = settings.compression;
   const requests: RequestLogEntry[] = [];
   let requestCount = 0;
   const byStatus: Record<number, number> = {};
@@ -113,6 +115,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       }
     }
 
+    wire = compressWire(wire, compression, req.headers['accept-encoding']);
+    if (wire.headers['content-encoding'] !== undefined) entry.contentEncoding = wire.headers['content-encoding'];
     if (wire.delayMs !== undefined) await wait(wire.delayMs, entry);
     writeWire(res, wire);
     entry.status = wire.status;
@@ -171,6 +175,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     setSessionsIgnoreTimeFilters(ignore) {
       state.sessionsIgnoreTimeFilters = ignore;
+    },
+    setCompression(mode) {
+      compression = mode;
     },
     data,
     groundTruth(query) {

@@ -49,7 +49,21 @@ export type FaultKind =
   | 'wrong-types'
   | 'echo-key'
   | 'redirect-other-host'
-  | 'redirect-same-host';
+  | 'redirect-same-host'
+  // member-list pagination shapes: a usable cursor with has_next_page missing / "true" / 1 (and
+  // "false" / 0 on the last page), empty pages with fresh cursors forever, a list that stops early
+  | 'has-next-missing'
+  | 'has-next-string'
+  | 'has-next-number'
+  | 'empty-pages'
+  | 'ends-early'
+  // a 200 whose body nests `depth` arrays deep (default 5000)
+  | 'deep-body';
+
+/** A content coding the simulator can apply. */
+export type ContentCoding = 'gzip' | 'deflate' | 'br';
+/** Off (null), the best the client accepts ('auto'), or one coding when the client accepts it. */
+export type SimulatorCompression = ContentCoding | 'auto' | null;
 
 export interface FaultRule {
   kind: FaultKind;
@@ -81,6 +95,8 @@ export interface FaultRule {
    * label of the other host's name (a URL parser lower-cases it).
    */
   keyIn?: 'path-upper' | 'path-lower' | 'host';
+  /** Nesting of a 'deep-body' answer; default 5000. */
+  depth?: number;
 }
 
 export interface RequestLogEntry {
@@ -103,6 +119,8 @@ export interface RequestLogEntry {
   fault?: string;
   /** Arrival time, epoch ms (wall clock). */
   receivedAt: number;
+  /** The Content-Encoding of the answer, when it was compressed. */
+  contentEncoding?: string;
 }
 
 /**
@@ -152,6 +170,8 @@ export interface SimulatorOptions {
   sessionsIgnoreTimeFilters?: boolean;
   /** Default: real time (see SimulatorTimers). */
   timers?: SimulatorTimers;
+  /** Encode answers the client accepts compressed; default null (off: loopback benchmarks pay nothing). */
+  compression?: SimulatorCompression;
   /** Called once per finished response (the CLI prints these); also when logRequests is false. */
   onRequest?: (entry: RequestLogEntry) => void;
 }
@@ -168,6 +188,7 @@ export interface Simulator {
   setLatency(ms: number): void;
   setMaxConsumptionWindowDays(days: number | null): void;
   setSessionsIgnoreTimeFilters(ignore: boolean): void;
+  setCompression(mode: SimulatorCompression): void;
   data: SimulatorData;
   groundTruth(query: GroundTruthQuery): GroundTruth;
   /** Counts even when logRequests is false. */

@@ -205,10 +205,13 @@ describe('pagination', () => {
     expect(calls).toHaveLength(1);
   });
 
-  it('stops when has_next_page is missing (it defaults to false)', async () => {
-    const { agent, calls } = mockApi(() => ({ status: 200, body: { items: [{ user_id: 'a' }], end_cursor: 'x' } }));
-    expect(await collect(clientFor(agent))).toEqual(['a']);
-    expect(calls).toHaveLength(1);
+  it('keeps paging when has_next_page is missing but a cursor is given (issue 10: 281 of 450 members)', async () => {
+    const { agent, calls } = mockApi((call) => {
+      const after = new URLSearchParams(call.path.split('?')[1]).get('after');
+      return { status: 200, body: after === null ? { items: [{ user_id: 'a' }], end_cursor: 'x' } : { items: [{ user_id: 'b' }], end_cursor: null } };
+    });
+    expect(await collect(clientFor(agent))).toEqual(['a', 'b']);
+    expect(calls).toHaveLength(2);
   });
 
   it('a repeated cursor is an error naming the loop, not an endless read', async () => {

@@ -55,6 +55,10 @@ export function handleMembers(request: EndpointRequest, state: ApiState, listing
       total: members.length,
     },
     'members',
-    { givenAfter: after, restartCursor: encodeCursor(state.seed, cursorListing, -1) },
+    {
+      givenAfter: after,
+      restartCursor: encodeCursor(state.seed, cursorListing, -1),
+      advanceCursor: encodeCursor(state.seed, cursorListing, afterIndex + 1),
+    },
   );
 }
