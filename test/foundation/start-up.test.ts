@@ -166,16 +166,19 @@ describe('what each command loads', () => {
   const files = tempDir();
   let sim: Simulator;
   let config: string;
+  /** An explicit scope: discover is offline (with scope auto it asks GET /v3/self, and so loads the dispatcher). */
+  let offline: string;
   let catalog: string;
   beforeAll(async () => {
     sim = await startSimulator({ members: 2, days: 2 });
     config = files.json('config.json', { api_key: KEY_ENTERPRISE, api_url: sim.url });
+    offline = files.json('offline.json', { api_key: KEY_ENTERPRISE, api_url: sim.url, scope: 'enterprise' });
     catalog = files.json('catalog.json', configuredCatalog({ members: 'full_refresh' }));
   });
   afterAll(() => sim.close());
 
-  it('discover: neither yargs nor undici', async () => {
-    const run = await modulesLoadedBy('source-devin', ['discover', '--config', config]);
+  it('discover with an explicit scope: neither yargs nor undici', async () => {
+    const run = await modulesLoadedBy('source-devin', ['discover', '--config', offline]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('"type":"CATALOG"');
     expect(loads(run.modules, 'yargs')).toBe(false);
@@ -196,7 +199,7 @@ describe('what each command loads', () => {
   });
 
   it('tap-devin --discover and a sync: no yargs; the sync loads undici\'s dispatcher only', async () => {
-    const discover = await modulesLoadedBy('tap-devin', ['--config', config, '--discover']);
+    const discover = await modulesLoadedBy('tap-devin', ['--config', offline, '--discover']);
     expect(discover.code, discover.stderr).toBe(0);
     expect(loads(discover.modules, 'yargs')).toBe(false);
     expect(loads(discover.modules, 'undici')).toBe(false);

@@ -60,7 +60,7 @@ describe('members that appear between a kill and its resume', () => {
     expect(resumed.code).toBe(0);
     const union = byKey('daily_consumption', [...recordsOf(killed, 'daily_consumption'), ...recordsOf(resumed, 'daily_consumption')]);
     const truth = sim.groundTruth({ startDate: START, endDate: FIXED_TODAY });
-    const missing = [...byKey('daily_consumption', truth.daily_consumption).keys()].filter((key) => !union.has(key));
+    const missing = [...byKey('daily_consumption', truth.daily_consumption as unknown as Record<string, unknown>[]).keys()].filter((key) => !union.has(key));
     expect(missing).toEqual([]);
   });
 
