@@ -3,11 +3,7 @@
 // (bench/floor.mjs) and the connector (`node dist/cli/source-devin.js read`, as Airbyte runs it).
 // Speed is measured here, never asserted in the test suite. See BENCHMARKS.md.
 //
-<<<<<<< HEAD
-//   node bench/run.mjs [--write] [--only throughput,ratelimit,random429,serial,coldstart] [--sizes 200x30,2000x120]
-=======
-//   node bench/run.mjs [--write] [--only throughput,ratelimit,coldstart,startup,singer] [--sizes 200x30,2000x120]
->>>>>>> startup
+//   node bench/run.mjs [--write] [--only throughput,ratelimit,random429,serial,coldstart,startup,singer,sessions] [--sizes 200x30,2000x120]
 //   --write   replace the results block of BENCHMARKS.md with this run's table
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,21 +12,15 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { formatDay, measureNode, median, ROOT, rssSource, startSimServer, statsDelta } from './lib.mjs';
-<<<<<<< HEAD
 import { PARTS as RATE_LIMIT_PARTS, reportRateLimitScenarios, runRateLimitScenarios } from './scenarios-ratelimit.mjs';
-=======
 import { singerReport, singerScenario } from './scenarios-singer.mjs';
 import { startupReport, startupScenario } from './scenarios-startup.mjs';
->>>>>>> startup
+import { sessionsReport, sessionsScenario } from './scenarios-sessions.mjs';
 
 const { values: flags } = parseArgs({
   options: {
     write: { type: 'boolean', default: false },
-<<<<<<< HEAD
-    only: { type: 'string', default: ['throughput', 'ratelimit', ...RATE_LIMIT_PARTS, 'coldstart'].join(',') },
-=======
-    only: { type: 'string', default: 'throughput,ratelimit,coldstart,startup,singer' },
->>>>>>> startup
+    only: { type: 'string', default: ['throughput', 'ratelimit', ...RATE_LIMIT_PARTS, 'coldstart', 'startup', 'singer', 'sessions'].join(',') },
     sizes: { type: 'string', default: '200x30,2000x120,10000x365' },
     runs: { type: 'string' },
   },
@@ -208,11 +198,7 @@ const fixed = (value, digits = 2) => (value === undefined ? '–' : value.toFixe
 const thousands = (value) => Math.round(value).toLocaleString('en-US');
 const verdict = (ok) => (ok ? 'met' : '**not met**');
 
-<<<<<<< HEAD
-function report(sizes, limited, cold, extra = { lines: [], targets: [] }) {
-=======
 function report(sizes, limited, cold, extra = []) {
->>>>>>> startup
   const lines = [];
   lines.push(`Machine: ${machine()}  `);
   lines.push(`Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC  `);
@@ -245,7 +231,6 @@ function report(sizes, limited, cold, extra = []) {
     );
     lines.push('');
   }
-  lines.push(...extra.lines);
   if (cold) {
     lines.push(
       `Cold start (median of ${cold.runs}, interleaved): \`source-devin spec\` ${fixed(cold.specMs, 0)} ms ÷ \`node -e 0\` ${fixed(cold.bareNodeMs, 0)} ms = **${fixed(cold.ratio)}**.`,
@@ -269,7 +254,6 @@ function report(sizes, limited, cold, extra = []) {
     targets.push(`| rate-limit use ≥ 0.95 | ${fixed(limited.limitUse)} | ${verdict(limited.limitUse >= 0.95)} |`);
     targets.push(`| 429 share < 1 % | ${fixed(limited.share429 * 100, 1)} % | ${verdict(limited.share429 < 0.01)} |`);
   }
-  targets.push(...extra.targets);
   if (cold) targets.push(`| spec cold start ≤ 3 × bare node | ${fixed(cold.ratio)} | ${verdict(cold.ratio <= 3)} |`);
   for (const part of extra) targets.push(...part.targets);
   if (targets.length > 0) lines.push('| target | measured | |', '|---|---|---|', ...targets);
@@ -279,12 +263,8 @@ function report(sizes, limited, cold, extra = []) {
 const sizes = [];
 let limited;
 let cold;
-<<<<<<< HEAD
-let extra;
-=======
 /** Report parts of the scenario modules (bench/scenarios-*.mjs): { lines, targets }. */
 const extra = [];
->>>>>>> startup
 try {
   if (parts.has('coldstart')) {
     log('cold start…');
@@ -300,9 +280,7 @@ try {
     log('rate-limited read…');
     limited = await rateLimited();
   }
-<<<<<<< HEAD
-  extra = reportRateLimitScenarios(await runRateLimitScenarios(parts, { scratch, log, emit }));
-=======
+  extra.push(reportRateLimitScenarios(await runRateLimitScenarios(parts, { scratch, log, emit })));
   if (parts.has('startup')) {
     log('start-up of each command…');
     const result = await startupScenario({ scratch, runs: COLD_RUNS, log });
@@ -316,7 +294,12 @@ try {
     emit(result);
     extra.push(singerReport(result));
   }
->>>>>>> startup
+  if (parts.has('sessions')) {
+    log('sessions family…');
+    const result = await sessionsScenario({ scratch, runs: Number(flags.runs ?? 3), log });
+    emit(result);
+    extra.push(sessionsReport(result));
+  }
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
