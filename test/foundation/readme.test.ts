@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configJsonSchema } from '../../src/config/spec.js';
 import { ENDPOINTS, type EndpointName } from '../../src/devin/endpoints.js';
 import { CHECK_CODES } from '../../src/engine/check.js';
+import { STREAMS, defaultStreams } from '../../src/streams/index.js';
 import { KEY_ENT_NO_METRICS, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { REPO_ROOT, runAirbyte } from '../helpers/cli.js';
 import { scratchDir } from '../helpers/files.js';
@@ -99,5 +100,19 @@ describe('README check section', () => {
       const status = connectionStatus(await runAirbyte(['check', '--config', config], { now: () => FIXED_NOW }));
       expect(status).toEqual({ status: 'FAILED', message: example });
     });
+  });
+});
+
+describe('what is derived from the stream declarations', () => {
+  it('the README stream table and metadata.yaml suggestedStreams are what scripts/gen-stream-table.mjs writes', async () => {
+    const script = new URL('scripts/gen-stream-table.mjs', `file://${REPO_ROOT}`).href;
+    const gen = (await import(script)) as {
+      renderStreamTable: (streams: unknown, endpoints: unknown) => string;
+      withSuggestedStreams: (metadata: string, names: string[]) => string;
+    };
+    const stale = 'stale: run `npm run build && node scripts/gen-stream-table.mjs`';
+    expect(section('stream-table') === gen.renderStreamTable(STREAMS, ENDPOINTS), stale).toBe(true);
+    const metadata = readFileSync(`${REPO_ROOT}metadata.yaml`, 'utf8');
+    expect(gen.withSuggestedStreams(metadata, defaultStreams(undefined).map((s) => s.name)) === metadata, stale).toBe(true);
   });
 });
