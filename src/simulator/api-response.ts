@@ -15,7 +15,7 @@ export interface PageInfo {
   restartCursor: string;
 }
 
-export type EndpointKind = 'self' | 'members' | 'consumption' | 'metrics';
+export type EndpointKind = 'self' | 'members' | 'consumption' | 'metrics' | 'sessions' | 'session_messages' | 'active_users';
 
 export interface ApiResponse {
   status: number;

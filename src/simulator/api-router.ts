@@ -9,6 +9,9 @@ import { handleConsumption } from './endpoints/consumption.js';
 import { handleMembers } from './endpoints/members.js';
 import { handleMetrics } from './endpoints/metrics.js';
 import { handleSelf } from './endpoints/self.js';
+import { handleActiveUsers } from './endpoints/active-users.js';
+import { handleSessionMessages } from './endpoints/session-messages.js';
+import { handleSessions } from './endpoints/sessions.js';
 import { matchRoute, REDIRECT_PREFIX, type RouteMatch } from './routes.js';
 import type { ApiState, EndpointRequest } from './api-state.js';
 import type { Query } from './query-params.js';
@@ -95,5 +98,11 @@ export function answerRequest(request: IncomingRequest, state: ApiState): ApiRes
       return handleConsumption(endpointRequest, state, endpoint.perUser);
     case 'metrics':
       return handleMetrics(endpointRequest, state);
+    case 'sessions':
+      return handleSessions(endpointRequest, state, endpoint.insights);
+    case 'session-messages':
+      return handleSessionMessages(endpointRequest, state);
+    case 'active-users':
+      return handleActiveUsers(endpointRequest, state, endpoint.period);
   }
 }

@@ -15,6 +15,8 @@ export interface ApiState {
   knownOrgs: ReadonlySet<string>;
   maxConsumptionWindowDays: number | null;
   prTakenOverFields: boolean;
+  /** The sessions and insights lists ignore updated_* / created_* (SPEC §12). */
+  sessionsIgnoreTimeFilters: boolean;
 }
 
 /** An authenticated, authorised request on its way to an endpoint handler. */

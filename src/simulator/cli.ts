@@ -11,7 +11,7 @@ import type { SimulatorOptions } from './types.js';
 
 const USAGE =
   'usage: source-devin-simulator [--port 8787] [--members 50] [--days 60] [--seed 42] ' +
-  '[--rate-limit N] [--latency-ms N] [--max-window-days N] [--quiet]';
+  '[--sessions 200] [--sessions-ignore-time-filters] [--rate-limit N] [--latency-ms N] [--max-window-days N] [--quiet]';
 
 class UsageError extends Error {}
 
@@ -50,6 +50,8 @@ function parseCli(argv: string[]): CliSettings {
         port: { type: 'string' },
         members: { type: 'string' },
         days: { type: 'string' },
+        sessions: { type: 'string' },
+        'sessions-ignore-time-filters': { type: 'boolean' },
         seed: { type: 'string' },
         'rate-limit': { type: 'string' },
         'latency-ms': { type: 'string' },
@@ -66,6 +68,8 @@ function parseCli(argv: string[]): CliSettings {
     port: integerFlag('port', values.port, 0) ?? 8787,
     members: integerFlag('members', values.members, 0),
     days: integerFlag('days', values.days, 1),
+    sessions: integerFlag('sessions', values.sessions, 0),
+    sessionsIgnoreTimeFilters: values['sessions-ignore-time-filters'] ?? false,
     seed: integerFlag('seed', values.seed, Number.MIN_SAFE_INTEGER),
     latencyMs: integerFlag('latency-ms', values['latency-ms'], 0),
     maxConsumptionWindowDays: integerFlag('max-window-days', values['max-window-days'], 1) ?? null,
@@ -101,6 +105,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ url: simulator.url, keys })}\n`);
   process.stderr.write(
     `Simulated Devin API listening on ${simulator.url} (members ${options.members ?? 50}, days ${options.days ?? 60}, ` +
+      `sessions ${options.sessions ?? 200}${options.sessionsIgnoreTimeFilters ? ' ignoring their time filters' : ''}, ` +
       `seed ${options.seed ?? 42}); try: curl -H 'Authorization: Bearer ${keys[0]}' ${simulator.url}/v3/self — Ctrl-C stops.\n`,
   );
   const stop = (): void => {

@@ -8,6 +8,7 @@
  */
 import { dayOfMillis, dayStartSeconds } from '../devin/billing-day.js';
 import { daysToVisit, toCents } from './day-range.js';
+import { SessionData } from './session-data.js';
 import { freezeMember, generateMember } from './member-generator.js';
 import {
   addPrCounts,
@@ -31,6 +32,8 @@ export interface DataSetOptions {
   days: number;
   orgs: readonly string[];
   now: () => number;
+  /** Generated sessions created between the first billing day and the clock at start-up. */
+  sessions?: number;
 }
 
 /** Summed consumption of many users on one day, in cents (null review = no user had a review figure). */
@@ -72,7 +75,11 @@ export class SimulatedDataSet implements SimulatorData {
     this.#initialMembers = options.members;
     this.#nextIndex = options.members;
     this.#firstDay = dayOfMillis(options.now()) - options.days + 1;
+    this.sessionData = SessionData.create({ ...options, sessions: options.sessions ?? 0, historyStart: dayStartSeconds(this.#firstDay) });
   }
+
+  /** Sessions, their messages and insights, active users (see session-data.ts). */
+  readonly sessionData: SessionData;
 
   get orgs(): readonly string[] {
     return this.#orgs;
@@ -304,4 +311,15 @@ export class SimulatedDataSet implements SimulatorData {
     this.#byId.delete(userId);
     this.#version++;
   }
+
+  // ---- sessions (delegated, so `sim.data` is the one place tests read and change data) ----
+  sessions: SessionData['sessions'] = (scopeOrgId) => this.sessionData.sessions(scopeOrgId);
+  session: SessionData['session'] = (sessionId) => this.sessionData.session(sessionId);
+  sessionInsights: SessionData['sessionInsights'] = (sessionId) => this.sessionData.sessionInsights(sessionId);
+  sessionMessages: SessionData['sessionMessages'] = (sessionId) => this.sessionData.sessionMessages(sessionId);
+  sessionPullRequests: SessionData['sessionPullRequests'] = (sessionId) => this.sessionData.sessionPullRequests(sessionId);
+  serviceUsers: SessionData['serviceUsers'] = (orgId) => this.sessionData.serviceUsers(orgId);
+  touchSession: SessionData['touchSession'] = (sessionId, changes) => this.sessionData.touchSession(sessionId, changes);
+  addSession: SessionData['addSession'] = (input) => this.sessionData.addSession(input);
+  activeUsers: SessionData['activeUsers'] = (period, after, before, options) => this.sessionData.activeUsers(period, after, before, options);
 }

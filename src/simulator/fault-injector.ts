@@ -27,7 +27,8 @@ function pathMatches(rule: FaultRule, path: string): boolean {
 }
 
 function appliesTo(rule: FaultRule, path: string, response: ApiResponse): boolean {
-  if (LIST_ONLY.has(rule.kind)) return response.status === 200 && response.endpoint === 'members';
+  // Every cursor-paginated listing carries page info (members, sessions, session messages).
+  if (LIST_ONLY.has(rule.kind)) return response.status === 200 && response.page !== undefined;
   if (rule.kind === 'wrong-types') {
     return response.status === 200 && response.endpoint !== undefined && response.endpoint !== 'self';
   }

@@ -41,7 +41,9 @@ function asRecord(payload: unknown): Record<string, unknown> {
 function wrongTypes(response: ApiResponse): unknown {
   const payload = asRecord(response.payload);
   switch (response.endpoint) {
-    case 'members': {
+    case 'members':
+    case 'sessions':
+    case 'session_messages': {
       const items = Array.isArray(payload['items']) ? (payload['items'] as unknown[]) : [];
       return { ...payload, items: Object.fromEntries(items.map((item, i) => [String(i), item])), total: String(payload['total']) };
     }

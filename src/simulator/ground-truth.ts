@@ -4,9 +4,11 @@
  * with the same shapes as schemas/*.json.
  *
  * Order: members in the order a connector meets them (direct listing, then IdP-only members in
- * idp listing order); consumption by member then date; PR metrics by date (then member).
+ * idp listing order); consumption by member then date; PR metrics by date (then member); the
+ * sessions family and active_users as ground-truth-sessions.ts says.
  */
-import { dayOfSeconds, formatDay, parseDay } from '../devin/billing-day.js';
+import { dayOfSeconds, dayStartSeconds, formatDay, parseDay } from '../devin/billing-day.js';
+import { computeSessionsTruth } from './ground-truth-sessions.js';
 import { KEY_ENTERPRISE } from './keys.js';
 import { idpRoleAssignmentsOf, isDirect, isIdp, roleAssignmentsOf } from './member-views.js';
 import type { SimulatedDataSet } from './data-set.js';
@@ -115,5 +117,13 @@ export function computeGroundTruth(source: GroundTruthSource, query: GroundTruth
     }
   }
 
-  return { members, daily_consumption: dailyConsumption, pr_metrics: prMetrics, pr_metrics_by_member: prMetricsByMember };
+  const readStart = query.readStart ?? source.data.sessionData.nowSeconds();
+  const sessions = computeSessionsTruth(source.data, {
+    scopeOrgId,
+    startDay,
+    endDay,
+    readStart,
+    range: query.sessionsRange ?? { start: dayStartSeconds(startDay), end: Math.min(dayStartSeconds(endDay + 1), readStart) },
+  });
+  return { members, daily_consumption: dailyConsumption, pr_metrics: prMetrics, pr_metrics_by_member: prMetricsByMember, ...sessions };
 }

@@ -16,12 +16,40 @@ export {
   KEY_ORG_NO_MEMBERS,
   KEY_SELF_FORBIDDEN,
   KEY_ORG_EMPTY,
+  KEY_ENT_NO_SESSIONS,
+  KEY_ORG_NO_SESSIONS,
   PERMISSION_NAMES,
   defaultKeys,
 } from './keys.js';
 export { EDGE_USER_IDS, UNICODE_NAMES } from './member-generator.js';
 export { OTHER_HOST_URL } from './fault-responses.js';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './endpoints/members.js';
+export { EDGE_SESSION_IDS, generatedSessionId } from './session-generator.js';
+export { LONG_CHAT_INDEXES } from './session-messages.js';
+export { PR_URL_KINDS } from './pr-urls.js';
+export { SERVICE_USERS_PER_ORG } from './session-owners.js';
+export { MAX_LIFETIME_SECONDS } from './session-timeline.js';
+export type {
+  ActivePeriod,
+  ActiveUsersPoint,
+  ActiveUsersRecord,
+  ExpectedPrParse,
+  ExpectedPullRequest,
+  NewSession,
+  PrProvider,
+  SessionChanges,
+  SessionInsightsExtras,
+  SessionInsightsRecord,
+  SessionInsightsRow,
+  SessionMessage,
+  SessionMessageRecord,
+  SessionPullRequest,
+  SessionPullRequestRecord,
+  SessionRecord,
+  SessionRow,
+  SessionSize,
+  SimulatedServiceUser,
+} from './session-types.js';
 export type {
   AcusByProduct,
   ConsumptionRecord,

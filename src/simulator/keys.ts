@@ -17,6 +17,9 @@ export const KEY_ENT_ONLY_MEMBERS = 'cog_sim_ent_only_members';
 export const KEY_ORG_NO_MEMBERS = 'cog_sim_org_no_members';
 export const KEY_SELF_FORBIDDEN = 'cog_sim_self_forbidden';
 export const KEY_ORG_EMPTY = 'cog_sim_org_empty';
+/** Everything but the sessions family (ViewAccountSessions / ViewOrgSessions). */
+export const KEY_ENT_NO_SESSIONS = 'cog_sim_ent_no_sessions';
+export const KEY_ORG_NO_SESSIONS = 'cog_sim_org_no_sessions';
 
 /** The default key table for a given org list (organization keys point at orgs[0] / orgs[1]). */
 export function defaultKeys(orgs: readonly string[]): Record<string, SimulatorKey> {
@@ -26,12 +29,15 @@ export function defaultKeys(orgs: readonly string[]): Record<string, SimulatorKe
     [KEY_ENTERPRISE]: { scope: 'enterprise', permissions: 'all' },
     [KEY_ORG]: { scope: 'organization', orgId: first, permissions: 'all' },
     [KEY_ORG_BETA]: { scope: 'organization', orgId: second, permissions: 'all' },
-    [KEY_ENT_NO_METRICS]: { scope: 'enterprise', permissions: ['membership', 'consumption'] },
-    [KEY_ENT_NO_BILLING]: { scope: 'enterprise', permissions: ['membership', 'metrics'] },
+    // Each "no X" key lacks only X (so they hold the sessions permission too).
+    [KEY_ENT_NO_METRICS]: { scope: 'enterprise', permissions: ['membership', 'consumption', 'sessions'] },
+    [KEY_ENT_NO_BILLING]: { scope: 'enterprise', permissions: ['membership', 'metrics', 'sessions'] },
     [KEY_ENT_ONLY_MEMBERS]: { scope: 'enterprise', permissions: ['membership'] },
-    [KEY_ORG_NO_MEMBERS]: { scope: 'organization', orgId: first, permissions: ['consumption', 'metrics'] },
+    [KEY_ORG_NO_MEMBERS]: { scope: 'organization', orgId: first, permissions: ['consumption', 'metrics', 'sessions'] },
     [KEY_SELF_FORBIDDEN]: { scope: 'enterprise', permissions: 'all', selfStatus: 403 },
     [KEY_ORG_EMPTY]: { scope: 'organization', orgId: EMPTY_ORG_ID, permissions: 'all' },
+    [KEY_ENT_NO_SESSIONS]: { scope: 'enterprise', permissions: ['membership', 'consumption', 'metrics'] },
+    [KEY_ORG_NO_SESSIONS]: { scope: 'organization', orgId: first, permissions: ['membership', 'consumption', 'metrics'] },
   };
 }
 
@@ -47,10 +53,12 @@ export const PERMISSION_NAMES: Record<'enterprise' | 'organization', Record<Perm
     membership: 'ViewAccountMembership',
     consumption: 'ViewAccountConsumption',
     metrics: 'ViewAccountMetrics',
+    sessions: 'ViewAccountSessions',
   },
   organization: {
     membership: 'ViewOrgMembership',
     consumption: 'ManageBilling',
     metrics: 'ViewOrgMetrics',
+    sessions: 'ViewOrgSessions',
   },
 };

@@ -18,6 +18,8 @@ export interface ResolvedOptions {
   port: number;
   logRequests: boolean;
   prTakenOverFields: boolean;
+  sessions: number;
+  sessionsIgnoreTimeFilters: boolean;
   onRequest: ((entry: RequestLogEntry) => void) | undefined;
 }
 
@@ -52,6 +54,8 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     port: requireInteger('port', options.port ?? 0, 0),
     logRequests: options.logRequests ?? true,
     prTakenOverFields: options.prTakenOverFields ?? true,
+    sessions: requireInteger('sessions', options.sessions ?? 200, 0),
+    sessionsIgnoreTimeFilters: options.sessionsIgnoreTimeFilters ?? false,
     onRequest: options.onRequest,
   };
 }

@@ -1,16 +1,20 @@
 /**
  * The simulated endpoints and how a decoded path matches them.
  */
+import type { ActivePeriod } from './session-types.js';
 import type { PermissionGroup } from './types.js';
 
 export type Endpoint =
   | { kind: 'self' }
   | { kind: 'members'; listing: 'direct' | 'idp' }
   | { kind: 'consumption'; perUser: boolean }
-  | { kind: 'metrics' };
+  | { kind: 'metrics' }
+  | { kind: 'sessions'; insights: boolean }
+  | { kind: 'session-messages' }
+  | { kind: 'active-users'; period: ActivePeriod };
 
 export interface Route {
-  /** Literal segments, or ':org' / ':user' placeholders. */
+  /** Literal segments, or ':org' / ':user' / ':session' placeholders. */
   pattern: readonly string[];
   /** Which kind of key the path belongs to (null: any key). */
   scope: 'enterprise' | 'organization' | null;
@@ -24,6 +28,8 @@ export interface RouteMatch {
   orgId?: string;
   /** User named in the path, if any (already percent-decoded). */
   userId?: string;
+  /** Session named in the path, if any (already percent-decoded). */
+  sessionId?: string;
 }
 
 const directMembers: Endpoint = { kind: 'members', listing: 'direct' };
@@ -31,6 +37,18 @@ const idpMembers: Endpoint = { kind: 'members', listing: 'idp' };
 const scopeConsumption: Endpoint = { kind: 'consumption', perUser: false };
 const userConsumption: Endpoint = { kind: 'consumption', perUser: true };
 const metrics: Endpoint = { kind: 'metrics' };
+const sessions: Endpoint = { kind: 'sessions', insights: false };
+const insights: Endpoint = { kind: 'sessions', insights: true };
+const messages: Endpoint = { kind: 'session-messages' };
+
+/** dau / wau / mau in both scopes (permission 'metrics', like PR metrics). */
+function activeUserRoutes(): Route[] {
+  const periods: Array<[string, ActivePeriod]> = [['dau', 'day'], ['wau', 'week'], ['mau', 'month']];
+  return periods.flatMap(([name, period]): Route[] => [
+    { pattern: ['v3', 'enterprise', 'metrics', name], scope: 'enterprise', permission: 'metrics', endpoint: { kind: 'active-users', period } },
+    { pattern: ['v3', 'organizations', ':org', 'metrics', name], scope: 'organization', permission: 'metrics', endpoint: { kind: 'active-users', period } },
+  ]);
+}
 
 export const ROUTES: readonly Route[] = [
   { pattern: ['v3', 'self'], scope: null, permission: null, endpoint: { kind: 'self' } },
@@ -51,6 +69,14 @@ export const ROUTES: readonly Route[] = [
 
   { pattern: ['v3', 'enterprise', 'metrics', 'prs'], scope: 'enterprise', permission: 'metrics', endpoint: metrics },
   { pattern: ['v3', 'organizations', ':org', 'metrics', 'prs'], scope: 'organization', permission: 'metrics', endpoint: metrics },
+  ...activeUserRoutes(),
+
+  { pattern: ['v3', 'enterprise', 'sessions'], scope: 'enterprise', permission: 'sessions', endpoint: sessions },
+  { pattern: ['v3', 'enterprise', 'sessions', 'insights'], scope: 'enterprise', permission: 'sessions', endpoint: insights },
+  { pattern: ['v3', 'enterprise', 'sessions', ':session', 'messages'], scope: 'enterprise', permission: 'sessions', endpoint: messages },
+  { pattern: ['v3', 'organizations', ':org', 'sessions'], scope: 'organization', permission: 'sessions', endpoint: sessions },
+  { pattern: ['v3', 'organizations', ':org', 'sessions', 'insights'], scope: 'organization', permission: 'sessions', endpoint: insights },
+  { pattern: ['v3', 'organizations', ':org', 'sessions', ':session', 'messages'], scope: 'organization', permission: 'sessions', endpoint: messages },
 ];
 
 /** Same-host redirects land under this prefix, which is served like the path without it. */
@@ -69,6 +95,9 @@ export function matchRoute(segments: readonly string[], routes: readonly Route[]
         ok = actual !== '';
       } else if (expected === ':user') {
         match.userId = actual;
+        ok = actual !== '';
+      } else if (expected === ':session') {
+        match.sessionId = actual;
         ok = actual !== '';
       } else {
         ok = expected === actual;

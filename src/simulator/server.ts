@@ -40,6 +40,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     days: settings.days,
     orgs: settings.orgs,
     now: settings.now,
+    sessions: settings.sessions,
   });
   const knownOrgs = new Set(settings.orgs);
   for (const key of Object.values(settings.keys)) if (key.orgId !== undefined) knownOrgs.add(key.orgId);
@@ -50,6 +51,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     knownOrgs,
     maxConsumptionWindowDays: settings.maxConsumptionWindowDays,
     prTakenOverFields: settings.prTakenOverFields,
+    sessionsIgnoreTimeFilters: settings.sessionsIgnoreTimeFilters,
   };
 
   const faults = new FaultInjector(settings.seed, settings.faults);
@@ -161,6 +163,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     setMaxConsumptionWindowDays(days) {
       state.maxConsumptionWindowDays = days;
+    },
+    setSessionsIgnoreTimeFilters(ignore) {
+      state.sessionsIgnoreTimeFilters = ignore;
     },
     data,
     groundTruth(query) {

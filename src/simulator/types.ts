@@ -3,7 +3,16 @@
  * these shapes, so they change only additively.
  */
 
-export type PermissionGroup = 'membership' | 'consumption' | 'metrics';
+import type {
+  ActiveUsersRecord,
+  SessionInsightsRecord,
+  SessionMessageRecord,
+  SessionPullRequestRecord,
+  SessionRecord,
+  SimulatorSessionData,
+} from './session-types.js';
+
+export type PermissionGroup = 'membership' | 'consumption' | 'metrics' | 'sessions';
 
 export interface SimulatorKey {
   scope: 'enterprise' | 'organization';
@@ -109,6 +118,13 @@ export interface SimulatorOptions {
   logRequests?: boolean;
   /** Default true; false = an older API build that omits the prs_taken_over_* fields. */
   prTakenOverFields?: boolean;
+  /**
+   * Default 200: generated sessions created between the first billing day's start and the clock
+   * at start-up; more arrive at the same rate as the clock advances.
+   */
+  sessions?: number;
+  /** Default false; true = the sessions and insights lists ignore updated_* / created_* (SPEC §12). */
+  sessionsIgnoreTimeFilters?: boolean;
   /** Called once per finished response (the CLI prints these); also when logRequests is false. */
   onRequest?: (entry: RequestLogEntry) => void;
 }
@@ -124,6 +140,7 @@ export interface Simulator {
   setRateLimit(limit: RateLimitOptions | null | undefined): void;
   setLatency(ms: number): void;
   setMaxConsumptionWindowDays(days: number | null): void;
+  setSessionsIgnoreTimeFilters(ignore: boolean): void;
   data: SimulatorData;
   groundTruth(query: GroundTruthQuery): GroundTruth;
   /** Counts even when logRequests is false. */
@@ -224,7 +241,7 @@ export interface PrCounts {
 }
 
 /** Day arguments are day numbers (see src/devin/billing-day.ts); ±Infinity means unbounded. */
-export interface SimulatorData {
+export interface SimulatorData extends SimulatorSessionData {
   /** Current members of the scope (direct ∪ IdP), in creation order; null/undefined = enterprise. */
   members(scopeOrgId?: string | null): SimulatedMember[];
   /** The member with this user_id, if it exists. */
@@ -256,6 +273,13 @@ export interface GroundTruthQuery {
   endDate: string;
   /** Default true. */
   includeIdpUsers?: boolean;
+  /** The moment the read starts (Unix seconds) for the sessions family and active_users; default now(). */
+  readStart?: number;
+  /**
+   * Sessions range [start, end) of updated_at in Unix seconds; default
+   * [startDate 08:00Z, min(endDate+1 08:00Z, readStart)) as SPEC §13 says.
+   */
+  sessionsRange?: { start: number; end: number };
 }
 
 export interface MemberRecord {
@@ -299,4 +323,9 @@ export interface GroundTruth {
   pr_metrics: PrMetricsRecord[];
   /** One row per member per billing day. */
   pr_metrics_by_member: PrMetricsRecord[];
+  sessions: SessionRecord[];
+  session_pull_requests: SessionPullRequestRecord[];
+  session_insights: SessionInsightsRecord[];
+  session_messages: SessionMessageRecord[];
+  active_users: ActiveUsersRecord[];
 }
