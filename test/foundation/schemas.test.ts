@@ -35,6 +35,12 @@ const REQUIRED_FIELDS: Record<string, string[]> = {
   ],
 };
 REQUIRED_FIELDS.pr_metrics_by_member = REQUIRED_FIELDS.pr_metrics as string[];
+// SPEC §5.3.
+const SESSION_FIELDS = ['session_id', 'url', 'status', 'status_detail', 'title', 'tags', 'org_id', 'user_id', 'service_user_id', 'playbook_id', 'origin', 'category', 'subcategory', 'acus_consumed', 'pull_requests', 'created_at', 'updated_at', 'is_archived', 'parent_session_id', 'child_session_ids', 'devin_mode', 'automation_id', 'structured_output'];
+REQUIRED_FIELDS.sessions = SESSION_FIELDS;
+REQUIRED_FIELDS.session_insights = [...SESSION_FIELDS, 'num_devin_messages', 'num_user_messages', 'session_size', 'analysis'];
+REQUIRED_FIELDS.session_pull_requests = ['session_id', 'pr_url', 'pr_state', 'host', 'provider', 'repository', 'pr_number', 'user_id', 'service_user_id', 'org_id', 'session_created_at', 'session_updated_at'];
+REQUIRED_FIELDS.session_messages = ['session_id', 'event_id', 'source', 'message', 'created_at', 'org_id', 'user_id', 'session_updated_at'];
 const ALWAYS_KEY: Record<string, string[]> = Object.fromEntries(
   STREAMS.map((name) => [name, (findStream(name)?.primaryKey ?? []).map((path) => path.join('.'))]),
 );
