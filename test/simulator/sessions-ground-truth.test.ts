@@ -70,6 +70,37 @@ async function readSessionsFamily(key: string, startDate: string, endDate: strin
   };
 }
 
+describe('schemas of the sessions family and active_users', () => {
+  it.each(STREAMS)('%s: the primary key is required and non-null, every other field nullable, date-times typed for Airbyte', (stream) => {
+    const schema = JSON.parse(readFileSync(new URL(`../../schemas/${stream}.json`, import.meta.url), 'utf8')) as {
+      required: string[];
+      additionalProperties: unknown;
+      properties: Record<string, { type: string | string[]; format?: string; airbyte_type?: string }>;
+    };
+    expect(schema.required).toEqual(KEYS[stream]);
+    expect(schema.additionalProperties).toBe(true);
+    for (const [field, property] of Object.entries(schema.properties)) {
+      if (KEYS[stream].includes(field)) expect(property.type, field).toBe('string');
+      else expect(property.type, field).toContain('null');
+      if (property.format === 'date-time') expect(property.airbyte_type, field).toBe('timestamp_with_timezone');
+    }
+    const dateTimes = Object.entries(schema.properties).filter(([, p]) => p.format === 'date-time').map(([name]) => name);
+    const expected: Record<(typeof STREAMS)[number], string[]> = {
+      sessions: ['created_at', 'updated_at'],
+      session_insights: ['created_at', 'updated_at'],
+      session_pull_requests: ['session_created_at', 'session_updated_at'],
+      session_messages: ['created_at', 'session_updated_at'],
+      active_users: ['period_start', 'period_end'],
+    };
+    expect(dateTimes).toEqual(expected[stream]);
+    // a record with a broken date-time fails, one with a field from a newer API passes
+    const validate = validators[stream]!;
+    const sample = Object.fromEntries(KEYS[stream].map((field) => [field, field === 'period_start' ? '2025-12-01T00:00:00Z' : 'x']));
+    expect(validate({ ...sample, a_newer_field: 1 })).toBe(true);
+    expect(validate({ ...sample, [dateTimes[1]!]: '2025-12-01 25:00' })).toBe(false);
+  });
+});
+
 describe('sessions ground truth', () => {
   const startDate = formatDay(TODAY - 9);
   const endDate = formatDay(TODAY);
