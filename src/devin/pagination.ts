@@ -15,6 +15,8 @@ export interface Page {
   items: unknown[];
   /** `total` when the API sent one. */
   total: number | undefined;
+  /** The cursor of the next page, undefined on the last one (a resumable place in the list). */
+  next?: string;
 }
 
 export async function* paginate(
@@ -22,9 +24,11 @@ export async function* paginate(
   request: ApiRequest,
   counter?: RequestCounter,
   pageSize: number = PAGE_SIZE,
+  /** Start after this cursor (a place saved from `Page.next` of an earlier read). */
+  startAfter?: string,
 ): AsyncGenerator<Page> {
   const seen = new Set<string>();
-  let after: string | undefined;
+  let after: string | undefined = startAfter;
   let itemsSeen = 0;
   for (let pageNumber = 1; pageNumber <= MAX_PAGES; pageNumber += 1) {
     const query: Array<readonly [string, string | number]> = [...(request.query ?? []), ['first', pageSize]];
@@ -37,8 +41,9 @@ export async function* paginate(
     }
     const total = typeof body.total === 'number' ? body.total : undefined;
     itemsSeen += body.items.length;
-    yield { items: body.items, total };
     const cursor = body.end_cursor;
+    const next = body.has_next_page === true && typeof cursor === 'string' && cursor !== '' ? cursor : undefined;
+    yield next === undefined ? { items: body.items, total } : { items: body.items, total, next };
     if (body.has_next_page === true && (cursor === null || cursor === undefined) && total !== undefined && itemsSeen < total) {
       // "More pages" without a way to ask for them: stopping (as the API contract says) would
       // silently drop the rest, which the total shows exists.

@@ -35,7 +35,8 @@ export function groupRuns(runs: readonly StreamRun[]): ReadGroup[] {
     }
     const { incremental, inputState, stream } = run.options;
     const cursor = incremental && stream.cursor ? inputState[stream.cursor.field] : undefined;
-    const key = JSON.stringify([list.stream.name, incremental, cursor ?? null]);
+    const page = incremental ? inputState.page : undefined;
+    const key = JSON.stringify([list.stream.name, incremental, cursor ?? null, page ?? null]);
     const group = byKey.get(key);
     if (group) group.runs.push(run);
     else {

@@ -16,9 +16,20 @@ export interface DayProgress {
   covered?: string;
 }
 
+/**
+ * Inside a window of a timestamp stream (SPEC §13): every row of the window
+ * [window_from, window_to) up to the page cursor `after` has been emitted, with all its children.
+ */
+export interface PageProgress {
+  window_from: string;
+  window_to: string;
+  after: string;
+}
+
 export interface StreamState {
   [key: string]: unknown;
   progress?: DayProgress;
+  page?: PageProgress;
 }
 
 /** A state blob that cannot be used; the caller adds which file it came from. */
@@ -71,6 +82,21 @@ export function parseStreamState(stream: Pick<StreamDeclaration, 'name' | 'curso
       `${stream.name}: the saved state is for granularity user_day (per-member rows, now the pr_metrics_by_member stream); reading from start_date`,
     );
     return {};
+  }
+  const page = raw.page;
+  if (stream.cursor?.kind === 'timestamp' && page !== undefined && page !== null) {
+    if (
+      isRecord(page) &&
+      parseTimestamp(page.window_from) !== undefined &&
+      parseTimestamp(page.window_to) !== undefined &&
+      typeof page.after === 'string' &&
+      page.after !== ''
+    ) {
+      state.page = { window_from: page.window_from as string, window_to: page.window_to as string, after: page.after };
+    } else {
+      // Only a shortcut: without it the window is read again from its start.
+      warnings.push(`${stream.name}: the saved place inside a window is not {window_from, window_to, after}; re-reading that window`);
+    }
   }
   if (raw.progress !== undefined && raw.progress !== null) {
     const progress = raw.progress;
