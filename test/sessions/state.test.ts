@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEY_ORG, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { parseStreamState } from '../../src/engine/state.js';
 import { sessionsStream } from '../../src/streams/sessions.js';
-import { FIXED_NOW, FIXED_TODAY, expectRecordsToEqualTruth, readWith, recordsOf } from '../helpers/read.js';
+import { FAST_RETRY } from '../helpers/cli.js';
+import { FIXED_NOW, FIXED_TODAY, expectRecordsToEqualTruth, readWith, recordsOf, statusesOf } from '../helpers/read.js';
 
 const START = '2026-02-20';
 let sim: Simulator;
@@ -48,5 +49,27 @@ describe('sessions state', () => {
     const states = run.messages.filter((m) => m.type === 'STATE');
     expect(states.length).toBeGreaterThanOrEqual(1);
     expect(JSON.stringify(states.at(-1))).toContain('"updated_at":"2099-01-01T00:00:00Z"');
+  });
+});
+
+describe('a child stream that fails', () => {
+  it('fails alone: sessions and their PRs finish and equal the ground truth, the messages stream is INCOMPLETE, exit 1', async () => {
+    sim.setFaults([{ kind: '500', path: /\/messages$/ }]);
+    try {
+      const run = await readWith({
+        sim,
+        config: { api_key: KEY_ORG, start_date: START },
+        streams: { sessions: 'full_refresh', session_pull_requests: 'full_refresh', session_messages: 'full_refresh' },
+        overrides: { retryPolicy: FAST_RETRY },
+      });
+      expect(run.code).toBe(1);
+      const truth = sim.groundTruth({ key: KEY_ORG, startDate: START, endDate: FIXED_TODAY });
+      expectRecordsToEqualTruth('sessions', recordsOf(run, 'sessions'), truth.sessions);
+      expectRecordsToEqualTruth('session_pull_requests', recordsOf(run, 'session_pull_requests'), truth.session_pull_requests);
+      expect(statusesOf(run, 'sessions').at(-1)).toBe('COMPLETE');
+      expect(statusesOf(run, 'session_messages').at(-1)).toBe('INCOMPLETE');
+    } finally {
+      sim.setFaults([]);
+    }
   });
 });
