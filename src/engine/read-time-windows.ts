@@ -18,11 +18,10 @@ import { ApiStatusError } from '../devin/errors.js';
 import { PAGE_SIZE, paginate } from '../devin/pagination.js';
 import type { TimeWindowSource } from '../streams/types.js';
 import { CheckpointClock } from './checkpoint.js';
-import { parseTimestamp, type PageProgress, type StreamState } from './state.js';
+import { formatTimestamp, parseTimestamp, type PageProgress, type StreamState } from './state.js';
 import type { StreamRun } from './stream-run.js';
 import { advanceTimeCursor, planTimeRange, timeWindows, type TimeSpan } from './time-range.js';
 import { handToMembers, windowMember, type WindowMember } from './time-window-members.js';
-import { formatTimestamp } from './state.js';
 
 /**
  * Reads the list for every run of the group (all in the same sync mode, from the same cursor).
