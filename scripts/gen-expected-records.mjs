@@ -16,7 +16,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = new URL('../dist/', import.meta.url);
 
 /** The simulator the fixtures describe; the README's command starts exactly this one. */
-export const SIMULATOR = { seed: 42, members: 50, days: 3650, port: 8787 };
+// Sessions spread over the whole history: 20,000 put a few dozen in the config's week.
+export const SIMULATOR = { seed: 42, members: 50, days: 3650, sessions: 20000, port: 8787 };
 /** The fixed clock of the generated data (and the emitted_at of every expected record). */
 export const FIXED_NOW_MS = Date.UTC(2026, 10, 1, 12, 0, 0);
 
@@ -25,7 +26,7 @@ export const EXPECTED_RECORDS_PATH = 'integration_tests/expected_records.jsonl';
 export const CONFIGURED_CATALOG_PATH = 'integration_tests/configured_catalog.json';
 
 export function simulatorCommand() {
-  return `npx source-devin-simulator --port ${SIMULATOR.port} --seed ${SIMULATOR.seed} --members ${SIMULATOR.members} --days ${SIMULATOR.days}`;
+  return `npx source-devin-simulator --port ${SIMULATOR.port} --seed ${SIMULATOR.seed} --members ${SIMULATOR.members} --days ${SIMULATOR.days} --sessions ${SIMULATOR.sessions}`;
 }
 
 async function importDist(path) {
@@ -42,6 +43,7 @@ async function expectedRecords(config) {
     seed: SIMULATOR.seed,
     members: SIMULATOR.members,
     days: SIMULATOR.days,
+    sessions: SIMULATOR.sessions,
     now: () => FIXED_NOW_MS,
     logRequests: false,
   });

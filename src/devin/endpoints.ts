@@ -6,7 +6,15 @@
 
 export type Scope = { kind: 'enterprise' } | { kind: 'organization'; orgId: string };
 
-export type EndpointName = 'members' | 'idpMembers' | 'userConsumption' | 'scopeConsumption' | 'prMetrics';
+export type EndpointName =
+  | 'members'
+  | 'idpMembers'
+  | 'userConsumption'
+  | 'scopeConsumption'
+  | 'prMetrics'
+  | 'sessions'
+  | 'sessionInsights'
+  | 'sessionMessages';
 
 export interface EndpointInfo {
   /** Path template; `{org_id}` and `{user_id}` are filled in encoded. */
@@ -46,6 +54,21 @@ export const ENDPOINTS: Record<Scope['kind'], Record<EndpointName, EndpointInfo>
       permission: ['ViewAccountMetrics'],
       label: 'PR metrics',
     },
+    sessions: {
+      template: '/v3/enterprise/sessions',
+      permission: ['ViewAccountSessions', 'ViewOrgSessions'],
+      label: 'session list',
+    },
+    sessionInsights: {
+      template: '/v3/enterprise/sessions/insights',
+      permission: ['ViewAccountSessions', 'ViewOrgSessions'],
+      label: 'session insights',
+    },
+    sessionMessages: {
+      template: '/v3/enterprise/sessions/{session_id}/messages',
+      permission: ['ViewAccountSessions', 'ViewOrgSessions'],
+      label: 'session messages',
+    },
   },
   organization: {
     // The org-scoped member listings are documented only under /v3beta1 (not promoted to /v3).
@@ -74,6 +97,21 @@ export const ENDPOINTS: Record<Scope['kind'], Record<EndpointName, EndpointInfo>
       permission: ['ViewOrgMetrics', 'ViewAccountMetrics'],
       label: 'PR metrics',
     },
+    sessions: {
+      template: '/v3/organizations/{org_id}/sessions',
+      permission: ['ViewOrgSessions'],
+      label: 'session list',
+    },
+    sessionInsights: {
+      template: '/v3/organizations/{org_id}/sessions/insights',
+      permission: ['ViewOrgSessions'],
+      label: 'session insights',
+    },
+    sessionMessages: {
+      template: '/v3/organizations/{org_id}/sessions/{session_id}/messages',
+      permission: ['ViewOrgSessions'],
+      label: 'session messages',
+    },
   },
 };
 
@@ -96,23 +134,26 @@ export function encodePathSegment(value: string): string {
   return encoded === '.' || encoded === '..' ? encoded.replace(/\./g, '%2E') : encoded;
 }
 
-/** The request path of an endpoint for a scope, with `user_id` when the endpoint takes one. */
-export function endpointPath(scope: Scope, name: EndpointName, userId?: string): string {
+/**
+ * The request path of an endpoint for a scope, with the item id (`user_id`, `session_id`) when the
+ * endpoint takes one: exactly as the API gave it, as one encoded segment.
+ */
+export function endpointPath(scope: Scope, name: EndpointName, itemId?: string): string {
   const { template } = endpointInfo(scope, name);
-  return template.replace(/\{(org_id|user_id)\}/g, (_, param: string) => {
+  return template.replace(/\{(org_id|user_id|session_id)\}/g, (_, param: string) => {
     if (param === 'org_id') {
       if (scope.kind !== 'organization') throw new Error(`${template} needs an organization scope`);
       return encodePathSegment(scope.orgId);
     }
-    if (userId === undefined) throw new Error(`${template} needs a user_id`);
-    return encodePathSegment(userId);
+    if (itemId === undefined) throw new Error(`${template} needs a ${param}`);
+    return encodePathSegment(itemId);
   });
 }
 
 /** Which endpoint of the scope a request path belongs to (for messages about a failed request). */
 export function endpointForPath(scope: Scope, path: string): EndpointInfo | undefined {
   return Object.values(ENDPOINTS[scope.kind]).find((info) => {
-    const pattern = info.template.replace(/\{(org_id|user_id)\}/g, '[^/]+');
+    const pattern = info.template.replace(/\{(org_id|user_id|session_id)\}/g, '[^/]+');
     return new RegExp(`^${pattern}$`).test(path);
   });
 }

@@ -21,6 +21,8 @@ export interface Page {
   items: unknown[];
   /** `total` when the API sent one. */
   total: number | undefined;
+  /** The cursor of the next page, undefined on the last one (a resumable place in the list). */
+  next?: string;
 }
 
 /** Only an explicit "no" ends the list; "false" and 0 are read as the no they mean. */
@@ -33,9 +35,11 @@ export async function* paginate(
   request: ApiRequest,
   counter?: RequestCounter,
   pageSize: number = PAGE_SIZE,
+  /** Start after this cursor (a place saved from `Page.next` of an earlier read). */
+  startAfter?: string,
 ): AsyncGenerator<Page> {
   const seen = new Set<string>();
-  let after: string | undefined;
+  let after: string | undefined = startAfter;
   let itemsSeen = 0;
   let emptyInARow = 0;
   /** The latest `total` the API sent (some APIs send it on the first page only). */
@@ -52,11 +56,12 @@ export async function* paginate(
     const total = typeof body.total === 'number' ? body.total : undefined;
     if (total !== undefined) announced = total;
     itemsSeen += body.items.length;
-    yield { items: body.items, total };
     const cursor = body.end_cursor;
     const noCursor = cursor === null || cursor === undefined;
     // An empty page that does not insist on more is the end, whatever its cursor says.
     const ended = saysLastPage(body.has_next_page) || (body.items.length === 0 && body.has_next_page !== true);
+    const next = !noCursor && !ended && typeof cursor === 'string' && cursor !== '' ? cursor : undefined;
+    yield next === undefined ? { items: body.items, total } : { items: body.items, total, next };
     if (noCursor || ended) {
       if (announced !== undefined && itemsSeen < announced) {
         // Stopping would silently drop the rest, which the total shows exists.

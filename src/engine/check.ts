@@ -10,6 +10,7 @@ import { describePermission, endpointInfo, endpointPath, type EndpointName, type
 import { ApiStatusError, ConnectorError, RetriesExhaustedError } from '../devin/errors.js';
 import { resolveScope, ScopeError } from '../devin/scope.js';
 import { isRecord } from '../streams/normalize.js';
+import { unreadableFamilies } from './check-families.js';
 
 /** Every code a FAILED check message can start with (SPEC §7); the README documents each one. */
 export const CHECK_CODES = [
@@ -89,7 +90,9 @@ export async function runCheck(config: ConnectorConfig, client: Pick<DevinClient
     return failed('no_resources', `the API key is valid but ${where} has no members, so there is nothing to import`);
   }
   const scopeText = scope.kind === 'organization' ? `a key scoped to organization ${scope.orgId}` : 'an enterprise-scoped key';
-  return { status: 'SUCCEEDED', message: `connected to ${host} with ${scopeText}; members, consumption and PR metrics are readable` };
+  const unreadable = await unreadableFamilies(client, scope, new Set(outcomes.map((o) => o.probe.endpoint)));
+  const others = unreadable.length > 0 ? `; the key cannot read ${unreadable.join('; ')}` : '';
+  return { status: 'SUCCEEDED', message: `connected to ${host} with ${scopeText}; members, consumption and PR metrics are readable${others}` };
 }
 
 function failed(code: CheckCode, message: string): CheckResult {

@@ -16,6 +16,8 @@ import { Directories } from './directory.js';
 import type { ReadOutput } from './output.js';
 import { readDayWindows } from './read-day-windows.js';
 import { readDirectory } from './read-directory.js';
+import { groupRuns, type ReadGroup } from './read-groups.js';
+import { readTimeWindows } from './read-time-windows.js';
 import type { StreamState } from './state.js';
 import { RecordLimitReached, StreamRun, type ReadShared } from './stream-run.js';
 import { WindowPolicies } from './window-policy.js';
@@ -62,11 +64,12 @@ export async function runRead(options: ReadOptions): Promise<ReadResult> {
   const shared: ReadShared = {
     directories: new Directories(DIRECTORIES, { client, scope, config, today }),
     windows: new WindowPolicies(config.windowDays),
+    warned: new Set(),
   };
-  const summaries = await Promise.all(
-    streams.map(async ({ stream, syncMode }): Promise<StreamSummary> => {
-      const started = now();
-      const run = new StreamRun({
+  const readStart = now();
+  const runs = streams.map(
+    ({ stream, syncMode }) =>
+      new StreamRun({
         stream,
         incremental: syncMode === 'incremental',
         config,
@@ -76,35 +79,33 @@ export async function runRead(options: ReadOptions): Promise<ReadResult> {
         shared,
         inputState: options.state.get(stream.name) ?? {},
         today,
+        readStart,
         policy: options.policy ?? DEFAULT_CHECKPOINT_POLICY,
         poolSize: options.poolSize ?? config.maxConcurrency * 2,
         now,
         ...(options.recordLimit !== undefined ? { recordLimit: options.recordLimit } : {}),
-      });
-      let error: ConnectorError | undefined;
-      try {
-        output.streamStatus(stream.name, 'RUNNING');
-        await readStream(run);
-      } catch (caught) {
-        if (!(caught instanceof RecordLimitReached)) error = streamFailure(caught, scope);
-      }
-      const directory = stream.source.kind === 'directory' ? shared.directories.get(stream.source.directory) : undefined;
-      const summary: StreamSummary = {
-        stream: stream.name,
-        records: run.recordCount,
-        requests: run.counter.requests + (directory?.counter.requests ?? 0),
-        seconds: (now() - started) / 1000,
-        ...(error ? { error } : {}),
-      };
-      // Reporting must not throw: if stdout itself is gone, the caller finds out when it flushes.
-      try {
-        reportStream(output, run, summary, directory?.skips.summary());
-      } catch {
-        // the output is closed; nothing more can be said
-      }
-      return summary;
-    }),
+      }),
   );
+  const summaries = (
+    await Promise.all(
+      groupRuns(runs).map(async (group): Promise<StreamSummary[]> => {
+        const started = now();
+        const errors = new Map<StreamRun, ConnectorError>();
+        for (const run of group.runs) output.streamStatus(run.name, 'RUNNING');
+        try {
+          const failures = await readGroup(group);
+          for (const [run, caught] of failures) if (!(caught instanceof RecordLimitReached)) errors.set(run, streamFailure(caught, scope));
+        } catch (caught) {
+          // A stream that reached its record limit (tap-devin --test) ends complete.
+          if (!(caught instanceof RecordLimitReached)) {
+            const error = streamFailure(caught, scope);
+            for (const run of group.runs) errors.set(run, error);
+          }
+        }
+        return group.runs.map((run) => summarise(run, errors.get(run), (now() - started) / 1000, shared, output));
+      }),
+    )
+  ).flat();
   return { failed: summaries.filter((s) => s.error).map((s) => s.stream) };
 }
 
@@ -117,6 +118,25 @@ export function reportNoRead(output: ReadOutput, streams: readonly ConfiguredStr
 /** The configured streams this scope does not offer, for the caller's config_error (SPEC §4). */
 export function streamsNotInScope(streams: readonly ConfiguredStream[], scope: Scope): string[] {
   return streams.filter(({ stream }) => !stream.scopes.includes(scope.kind)).map(({ stream }) => stream.name);
+}
+
+function summarise(run: StreamRun, error: ConnectorError | undefined, seconds: number, shared: ReadShared, output: ReadOutput): StreamSummary {
+  const { stream } = run.options;
+  const directory = stream.source.kind === 'directory' ? shared.directories.get(stream.source.directory) : undefined;
+  const summary: StreamSummary = {
+    stream: stream.name,
+    records: run.recordCount,
+    requests: run.counter.requests + (directory?.counter.requests ?? 0),
+    seconds,
+    ...(error ? { error } : {}),
+  };
+  // Reporting must not throw: if stdout itself is gone, the caller finds out when it flushes.
+  try {
+    reportStream(output, run, summary, directory?.skips.summary());
+  } catch {
+    // the output is closed; nothing more can be said
+  }
+  return summary;
 }
 
 function reportStream(output: ReadOutput, run: StreamRun, summary: StreamSummary, directorySkips: string | undefined): void {
@@ -135,14 +155,27 @@ function reportStream(output: ReadOutput, run: StreamRun, summary: StreamSummary
   }
 }
 
-async function readStream(run: StreamRun): Promise<void> {
+/** Reads one group; resolves to the streams that failed on their own (the others went on). */
+async function readGroup(group: ReadGroup): Promise<Map<StreamRun, unknown>> {
+  if (group.list) {
+    const { runs, list } = group;
+    // The list's requests count for its own stream when it is read, else for the first child.
+    const pagesRun = runs.find((run) => run.options.stream === list.stream) ?? (runs[0] as StreamRun);
+    return readTimeWindows(runs, list.source, pagesRun);
+  }
+  const run = group.runs[0] as StreamRun;
   const { source } = run.options.stream;
   switch (source.kind) {
     case 'directory':
-      return readDirectory(run, source.directory);
+      await readDirectory(run, source.directory);
+      break;
     case 'day-windows':
-      return readDayWindows(run, source);
+      await readDayWindows(run, source);
+      break;
+    default:
+      throw new Error(`${run.name}: a ${source.kind} stream is read with its list`);
   }
+  return new Map();
 }
 
 /** The error a failed stream reports: auth failures name the permission, bugs become system_error. */

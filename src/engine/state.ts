@@ -15,6 +15,8 @@ import { isRecord } from '../streams/normalize.js';
 import type { StreamDeclaration } from '../streams/types.js';
 import { CURSOR_FIELDS, cursorMismatch } from './cursor-format.js';
 
+import { parseTimestamp } from './cursor-format.js';
+
 export { formatTimestamp, parseTimestamp } from './cursor-format.js';
 
 export interface DayProgress {
@@ -23,9 +25,20 @@ export interface DayProgress {
   covered?: string;
 }
 
+/**
+ * Inside a window of a timestamp stream (SPEC §13): every row of the window
+ * [window_from, window_to) up to the page cursor `after` has been emitted, with all its children.
+ */
+export interface PageProgress {
+  window_from: string;
+  window_to: string;
+  after: string;
+}
+
 export interface StreamState {
   [key: string]: unknown;
   progress?: DayProgress;
+  page?: PageProgress;
 }
 
 /** A state file that cannot be used at all; the caller adds which file it came from. */
@@ -91,6 +104,19 @@ export function parseStreamState(cursor: StateOwner['cursor'], raw: unknown): Pa
   }
   // Written by version 1 for per-member rows: that cursor says nothing about the per-day rows.
   if (raw.granularity === 'user_day') return { problem: 'was written for per-member rows (granularity user_day, now the pr_metrics_by_member stream)' };
+  const page = raw.page;
+  if (cursor?.kind === 'timestamp' && page !== undefined && page !== null) {
+    if (
+      !isRecord(page) ||
+      parseTimestamp(page.window_from) === undefined ||
+      parseTimestamp(page.window_to) === undefined ||
+      typeof page.after !== 'string' ||
+      page.after === ''
+    ) {
+      return { problem: 'has a place inside a window that is not {window_from, window_to, after}' };
+    }
+    state.page = { window_from: page.window_from as string, window_to: page.window_to as string, after: page.after };
+  }
   if (raw.progress !== undefined && raw.progress !== null) {
     const progress = raw.progress;
     if (

@@ -18,6 +18,8 @@ import type { WindowPolicies } from './window-policy.js';
 export interface ReadShared {
   directories: Directories;
   windows: WindowPolicies;
+  /** Endpoints already warned about ignoring a time filter (one WARN per endpoint, SPEC §13). */
+  warned: Set<string>;
 }
 
 export interface StreamRunOptions {
@@ -31,6 +33,8 @@ export interface StreamRunOptions {
   inputState: StreamState;
   /** The billing day that contains the moment the read started (the signpost's base). */
   today: number;
+  /** The moment the read started (epoch ms): timestamp cursors never pass it. */
+  readStart: number;
   policy: CheckpointPolicy;
   poolSize: number;
   now: () => number;

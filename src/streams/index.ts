@@ -3,6 +3,9 @@ import { dailyConsumptionStream } from './daily-consumption.js';
 import { membersDirectory, membersStream } from './members.js';
 import { prMetricsByMemberStream } from './pr-metrics-by-member.js';
 import { prMetricsStream } from './pr-metrics.js';
+import { sessionInsightsStream } from './session-insights.js';
+import { sessionMessagesStream } from './session-messages.js';
+import { sessionPullRequestsStream, sessionsStream } from './sessions.js';
 import type { DirectoryDeclaration, DirectoryName, ScopeKind, StreamDeclaration, StreamName } from './types.js';
 
 export const STREAMS: readonly StreamDeclaration[] = [
@@ -10,6 +13,10 @@ export const STREAMS: readonly StreamDeclaration[] = [
   dailyConsumptionStream,
   prMetricsStream,
   prMetricsByMemberStream,
+  sessionsStream,
+  sessionPullRequestsStream,
+  sessionInsightsStream,
+  sessionMessagesStream,
 ];
 
 export const DIRECTORIES: Readonly<Record<DirectoryName, DirectoryDeclaration>> = {

@@ -51,6 +51,12 @@ export class RowTyper {
     return this.nulled(field);
   }
 
+  boolean(value: unknown, field: string): boolean | null {
+    if (typeof value === 'boolean') return value;
+    if (value === null || value === undefined) return null;
+    return this.nulled(field);
+  }
+
   array(value: unknown, field: string): unknown[] | null {
     if (Array.isArray(value)) return value;
     if (value === null || value === undefined) return null;
@@ -60,6 +66,11 @@ export class RowTyper {
   object(value: unknown, field: string): Record<string, unknown> | null {
     if (isRecord(value)) return value;
     if (value === null || value === undefined) return null;
+    return this.nulled(field);
+  }
+
+  /** Records that `field` had to be nulled. */
+  nullField(field: string): null {
     return this.nulled(field);
   }
 
@@ -139,4 +150,32 @@ export function dayLabel(day: number): string {
     dayLabels.set(day, label);
   }
   return label;
+}
+
+/**
+ * Unix seconds of an API timestamp: documented as integer seconds; a value above 1e11 is taken as
+ * milliseconds (1e11 seconds is the year 5138, 1e11 ms is 1973). Numeric text is tolerated.
+ * Undefined when unusable.
+ */
+export function secondsOfApiTimestamp(value: unknown): number | undefined {
+  const number = typeof value === 'string' && NUMERIC.test(value.trim()) ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isFinite(number)) return undefined;
+  const seconds = Math.floor(number > 1e11 ? number / 1000 : number);
+  // Date cannot represent more than ±8.64e15 ms.
+  return Math.abs(seconds) <= 8.64e12 ? seconds : undefined;
+}
+
+/** `YYYY-MM-DDTHH:MM:SSZ` of Unix seconds. */
+export function dateTimeOfSeconds(seconds: number): string {
+  return `${new Date(seconds * 1000).toISOString().slice(0, 19)}Z`;
+}
+
+/**
+ * An API timestamp as `YYYY-MM-DDTHH:MM:SSZ` (SPEC §5); null when absent, nulled and recorded when
+ * it is not a timestamp.
+ */
+export function apiTimestamp(typer: RowTyper, value: unknown, field: string): string | null {
+  if (value === null || value === undefined) return null;
+  const seconds = secondsOfApiTimestamp(value);
+  return seconds === undefined ? typer.nullField(field) : dateTimeOfSeconds(seconds);
 }

@@ -91,6 +91,44 @@ export type SourceSpec =
       span: 'window' | 'day';
       request(range: DayRange, partition: PartitionRef | undefined, ctx: PlanContext): ApiRequest;
       records(body: unknown, range: DayRange, partition: PartitionRef | undefined, ctx: PlanContext): NormalizedRecord[];
+    }
+  | TimeWindowSource
+  | ChildSource;
+
+/**
+ * A paginated list filtered by a half-open time window (SPEC §13): the range is cut into windows of
+ * at most 100 days, every row's time is checked against the window asked for, and a server that
+ * ignores the filter is read once, filtered here.
+ */
+export interface TimeWindowSource {
+  kind: 'time-windows';
+  endpoint: EndpointName;
+  /** The two query parameters of a window, `[after, before]`, sent as Unix seconds. */
+  filter: readonly [string, string];
+  /** Parameters every request carries besides the window (audit logs: `order=asc`). */
+  query?: QueryParams;
+  /** The row's time in Unix seconds (what the window filters on); undefined when it has none. */
+  rowTime(item: unknown): number | undefined;
+  /** The records of one row (none when it cannot be keyed: ctx.skipRow). */
+  records(item: unknown, ctx: PlanContext): NormalizedRecord[];
+}
+
+/**
+ * A stream that follows the rows of a time-window stream (its parent): it is read for the parent
+ * rows read in the range, and its cursor is the parent's. Read together with the parent (or with
+ * another child of it) in the same sync mode from the same cursor, each parent page is fetched once.
+ */
+export type ChildSource =
+  /** Records derived from each parent row: no request of its own. */
+  | { kind: 'child'; parent: StreamName; records(parentItem: unknown, ctx: PlanContext): NormalizedRecord[] }
+  /** One paginated listing per parent row. */
+  | {
+      kind: 'child-listing';
+      parent: StreamName;
+      endpoint: EndpointName;
+      /** The listing of one parent row, or undefined (and ctx.skipRow) when the row has no usable id. */
+      request(parentItem: unknown, ctx: PlanContext): ApiRequest | undefined;
+      records(item: unknown, parentItem: unknown, ctx: PlanContext): NormalizedRecord[];
     };
 
 export interface StreamDeclaration {

@@ -291,6 +291,10 @@ describe('the endpoint map', () => {
       userConsumption: ['/v3/enterprise/consumption/daily/users/{user_id}', ['ViewAccountConsumption', 'ManageBilling']],
       scopeConsumption: ['/v3/enterprise/consumption/daily', ['ViewAccountConsumption', 'ManageBilling']],
       prMetrics: ['/v3/enterprise/metrics/prs', ['ViewAccountMetrics']],
+      // devin-api-v3-more.md §2.1, §3, §4 (older docs called it ViewOrgSessions)
+      sessions: ['/v3/enterprise/sessions', ['ViewAccountSessions', 'ViewOrgSessions']],
+      sessionInsights: ['/v3/enterprise/sessions/insights', ['ViewAccountSessions', 'ViewOrgSessions']],
+      sessionMessages: ['/v3/enterprise/sessions/{session_id}/messages', ['ViewAccountSessions', 'ViewOrgSessions']],
     },
     organization: {
       members: ['/v3beta1/organizations/{org_id}/members/users', ['ViewOrgMembership']],
@@ -298,6 +302,9 @@ describe('the endpoint map', () => {
       userConsumption: ['/v3/organizations/{org_id}/consumption/daily/users/{user_id}', ['ManageBilling']],
       scopeConsumption: ['/v3/organizations/{org_id}/consumption/daily', ['ManageBilling']],
       prMetrics: ['/v3/organizations/{org_id}/metrics/prs', ['ViewOrgMetrics', 'ViewAccountMetrics']],
+      sessions: ['/v3/organizations/{org_id}/sessions', ['ViewOrgSessions']],
+      sessionInsights: ['/v3/organizations/{org_id}/sessions/insights', ['ViewOrgSessions']],
+      sessionMessages: ['/v3/organizations/{org_id}/sessions/{session_id}/messages', ['ViewOrgSessions']],
     },
   } as const;
 

@@ -178,7 +178,7 @@ describe('the --state file', () => {
   });
 
   it('ignores state for streams that are not in the catalog', async () => {
-    const state = [{ type: 'STREAM', stream: { stream_descriptor: { name: 'sessions' }, stream_state: { date: '2026-03-08' } } }];
+    const state = [{ type: 'STREAM', stream: { stream_descriptor: { name: 'playbooks' }, stream_state: { date: '2026-03-08' } } }];
     const run = await readWith({ sim, config, streams: { daily_consumption: 'incremental' }, state });
     expect(run.code).toBe(0);
     expect(consumptionFrom()).toEqual(new Set(['2026-03-01']));

@@ -118,6 +118,7 @@ describe('stderr: logs and metrics', () => {
         '/v3/enterprise/members/idp-users',
         '/v3/enterprise/consumption/daily/users/{user_id}',
         '/v3/enterprise/metrics/prs',
+        '/v3/enterprise/sessions',
       ]),
     );
   });

@@ -59,11 +59,11 @@ describe('stream selection', () => {
     const byDefault = editCatalog(catalog, (entry) => {
       if (entry.tap_stream_id === 'members') metadataAt(entry, [])['selected-by-default'] = false;
     });
-    expect(streamsSynced(await syncWith(byDefault))).toEqual(['daily_consumption', 'pr_metrics']);
+    expect(streamsSynced(await syncWith(byDefault))).toEqual(['daily_consumption', 'pr_metrics', 'sessions', 'session_pull_requests']);
     const neither = editCatalog(catalog, (entry) => {
       if (entry.tap_stream_id === 'daily_consumption') delete metadataAt(entry, [])['selected-by-default'];
     });
-    expect(streamsSynced(await syncWith(neither))).toEqual(['members', 'pr_metrics']);
+    expect(streamsSynced(await syncWith(neither))).toEqual(['members', 'pr_metrics', 'sessions', 'session_pull_requests']);
   });
 
   it('an entry without metadata is selected; a stream missing from the catalog is not', async () => {
@@ -163,7 +163,7 @@ describe('field selection', () => {
 describe('catalog errors: a CRITICAL line naming the file and the problem, exit 1, nothing on stdout', () => {
   it.each([
     ['not a catalog', [1, 2], 'must be a Singer catalog'],
-    ['an unknown selected stream', { streams: [{ tap_stream_id: 'sessions', schema: {} }] }, 'unknown stream "sessions"'],
+    ['an unknown selected stream', { streams: [{ tap_stream_id: 'playbooks', schema: {} }] }, 'unknown stream "playbooks"'],
     [
       'a selected value that is not a boolean',
       { streams: [{ tap_stream_id: 'members', metadata: [{ breadcrumb: [], metadata: { selected: 'yes' } }] }] },
@@ -185,7 +185,7 @@ describe('catalog errors: a CRITICAL line naming the file and the problem, exit 
   it('an unknown stream that is not selected is ignored', async () => {
     const document = {
       streams: [
-        { tap_stream_id: 'sessions', schema: {}, metadata: [{ breadcrumb: [], metadata: { selected: false } }] },
+        { tap_stream_id: 'playbooks', schema: {}, metadata: [{ breadcrumb: [], metadata: { selected: false } }] },
         { tap_stream_id: 'members', schema: {} },
       ],
     };
