@@ -149,7 +149,8 @@ async function sync({ config, catalogPlans, catalogPath, input, io, lines, log, 
   try {
     const scope = await resolveReadScope(client, config);
     const plans = catalogPlans ?? planDefaultStreams(scope.kind);
-    const streams = plans.map((plan) => ({ stream: plan.stream, syncMode: syncModeOf(plan) }));
+    // Without a catalog the default streams are read: one the key may not read is skipped (SPEC §5).
+    const streams = plans.map((plan) => ({ stream: plan.stream, syncMode: syncModeOf(plan), ...(catalogPlans ? {} : { byDefault: true }) }));
     const foreign = streamsNotInScope(streams, scope);
     if (foreign.length > 0) throw new TapInputError(`catalog file ${catalogPath ?? ''}: ${notInScopeMessage(foreign, scope)}`);
     const output = new SingerReadOutput({

@@ -25,6 +25,11 @@ import { WindowPolicies } from './window-policy.js';
 export interface ConfiguredStream {
   stream: StreamDeclaration;
   syncMode: SyncMode;
+  /**
+   * Selected only because it is a default stream (nothing was selected): a key that may not read it
+   * skips it with a WARN naming the permission, instead of failing the read (SPEC §5).
+   */
+  byDefault?: boolean;
 }
 
 export interface ReadOptions {
@@ -67,6 +72,7 @@ export async function runRead(options: ReadOptions): Promise<ReadResult> {
     warned: new Set(),
   };
   const readStart = now();
+  const byDefault = new Set(streams.filter((configured) => configured.byDefault).map(({ stream }) => stream.name));
   const runs = streams.map(
     ({ stream, syncMode }) =>
       new StreamRun({
@@ -90,19 +96,23 @@ export async function runRead(options: ReadOptions): Promise<ReadResult> {
     await Promise.all(
       groupRuns(runs).map(async (group): Promise<StreamSummary[]> => {
         const started = now();
-        const errors = new Map<StreamRun, ConnectorError>();
+        const errors = new Map<StreamRun, unknown>();
         for (const run of group.runs) output.streamStatus(run.name, 'RUNNING');
         try {
           const failures = await readGroup(group);
-          for (const [run, caught] of failures) if (!(caught instanceof RecordLimitReached)) errors.set(run, streamFailure(caught, scope));
+          for (const [run, caught] of failures) errors.set(run, caught);
         } catch (caught) {
-          // A stream that reached its record limit (tap-devin --test) ends complete.
-          if (!(caught instanceof RecordLimitReached)) {
-            const error = streamFailure(caught, scope);
-            for (const run of group.runs) errors.set(run, error);
-          }
+          for (const run of group.runs) errors.set(run, caught);
         }
-        return group.runs.map((run) => summarise(run, errors.get(run), (now() - started) / 1000, shared, output));
+        for (const [run, caught] of errors) {
+          // A stream that reached its record limit (tap-devin --test) ends complete.
+          if (caught instanceof RecordLimitReached) errors.delete(run);
+          else if (byDefault.has(run.name) && isRefusal(caught)) {
+            output.log('WARN', `${run.name}: skipped, it is a default stream this key may not read: ${streamFailure(caught, scope).message}`);
+            errors.delete(run);
+          } else errors.set(run, streamFailure(caught, scope));
+        }
+        return group.runs.map((run) => summarise(run, errors.get(run) as ConnectorError | undefined, (now() - started) / 1000, shared, output));
       }),
     )
   ).flat();
@@ -176,6 +186,11 @@ async function readGroup(group: ReadGroup): Promise<Map<StreamRun, unknown>> {
       throw new Error(`${run.name}: a ${source.kind} stream is read with its list`);
   }
   return new Map();
+}
+
+/** The API refused the key this stream's data (401/403). */
+function isRefusal(error: unknown): boolean {
+  return error instanceof ApiStatusError && (error.status === 401 || error.status === 403);
 }
 
 /** The error a failed stream reports: auth failures name the permission, bugs become system_error. */
