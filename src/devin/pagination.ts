@@ -63,7 +63,8 @@ export async function* paginate(
     const next = !noCursor && !ended && typeof cursor === 'string' && cursor !== '' ? cursor : undefined;
     yield next === undefined ? { items: body.items, total } : { items: body.items, total, next };
     if (noCursor || ended) {
-      if (announced !== undefined && itemsSeen < announced) {
+      // (A walk resumed after a saved cursor has not seen the items before it: the total says nothing then.)
+      if (announced !== undefined && itemsSeen < announced && startAfter === undefined) {
         // Stopping would silently drop the rest, which the total shows exists.
         const why = noCursor && body.has_next_page === true ? 'said has_next_page but sent no end_cursor' : 'ended the list';
         throw new ResponseShapeError(
