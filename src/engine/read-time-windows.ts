@@ -82,8 +82,8 @@ function resumable(page: PageProgress | undefined, range: TimeSpan): { window: T
 }
 
 class WindowReader {
-  /** The pages handed out in the current window, so the single pass does not repeat their rows. */
-  private handed: unknown[][] = [];
+  /** The ids of the rows handed out in the current window, so the single pass does not repeat them. */
+  private handed = new Set<string>();
 
   constructor(
     private readonly run: StreamRun,
@@ -99,7 +99,7 @@ class WindowReader {
    * state may say how far into the window the read is.
    */
   async readWindow(window: TimeSpan, after?: string): Promise<boolean> {
-    this.handed = [];
+    this.handed = new Set();
     let pages = 0;
     try {
       for await (const page of this.pages(window, after)) {
@@ -109,7 +109,7 @@ class WindowReader {
           return time === undefined || (time >= window.from && time < window.to);
         });
         if (!inside) return false;
-        this.handed.push(page.items);
+        for (const item of page.items) this.handed.add(this.keyOf(item));
         await handToMembers(this.members, page.items);
         if (page.next !== undefined && this.clock.tick(page.items.length)) {
           this.clock.reset();
@@ -126,14 +126,17 @@ class WindowReader {
   }
 
   /** One pass over the whole list, keeping the rows inside `span` not handed out already. */
+  private keyOf(item: unknown): string {
+    return this.source.rowId?.(item) ?? rowKey(item);
+  }
+
   async readOnce(span: TimeSpan): Promise<void> {
-    // Keys only now: in the usual case (the filter works) no row is serialised for this.
-    const handed = new Set(this.handed.flat().map(rowKey));
-    this.handed = [];
+    const handed = this.handed;
+    this.handed = new Set();
     for await (const page of this.pages(span)) {
       const kept = page.items.filter((item) => {
         const time = this.source.rowTime(item);
-        return (time === undefined || (time >= span.from && time < span.to)) && !handed.has(rowKey(item));
+        return (time === undefined || (time >= span.from && time < span.to)) && !handed.has(this.keyOf(item));
       });
       if (kept.length > 0) await handToMembers(this.members, kept);
       if (this.members.every((member) => member.error !== undefined)) return;

@@ -24,6 +24,7 @@ export function sessionListSource(
     endpoint,
     filter: ['updated_after', 'updated_before'],
     rowTime: (item) => (isRecord(item) ? secondsOfApiTimestamp(item.updated_at) : undefined),
+    rowId: (item) => (isRecord(item) && typeof item.session_id === 'string' ? item.session_id : undefined),
     records,
   };
 }

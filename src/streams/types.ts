@@ -109,6 +109,11 @@ export interface TimeWindowSource {
   query?: QueryParams;
   /** The row's time in Unix seconds (what the window filters on); undefined when it has none. */
   rowTime(item: unknown): number | undefined;
+  /**
+   * The row's identity (its id as the API gave it), so that the one pass after a server ignored the
+   * filter does not repeat rows: only these small keys are kept, never the rows. Default: the row's JSON.
+   */
+  rowId?(item: unknown): string | undefined;
   /** The records of one row (none when it cannot be keyed: ctx.skipRow). */
   records(item: unknown, ctx: PlanContext): NormalizedRecord[];
 }
