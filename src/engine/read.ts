@@ -188,9 +188,9 @@ async function readGroup(group: ReadGroup): Promise<Map<StreamRun, unknown>> {
   return new Map();
 }
 
-/** The API refused the key this stream's data (401/403). */
+/** The key lacks a permission for this stream's data (403; a 401 means the key itself was rejected). */
 function isRefusal(error: unknown): boolean {
-  return error instanceof ApiStatusError && (error.status === 401 || error.status === 403);
+  return error instanceof ApiStatusError && error.status === 403;
 }
 
 /** The error a failed stream reports: auth failures name the permission, bugs become system_error. */

@@ -24,11 +24,15 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 
 describe('a failing stream', () => {
-  it('is an ERROR line naming the permission; the other streams finish; then CRITICAL and exit 1', async () => {
+  it('selected explicitly, is an ERROR line naming the permission; the other streams finish; then CRITICAL and exit 1', async () => {
     const { config } = configFile(sim, { api_key: KEY_ENT_NO_METRICS });
     const state = { bookmarks: { pr_metrics: { replication_key: 'date', replication_key_value: '2026-03-01', granularity: 'day' } } };
     const { dir } = configFile(sim);
-    const run = await tap(['--config', config, '--state', dir.json('state.json', state)]);
+    // A catalog selects the streams explicitly (without one, a default stream the key may not read is skipped: default-skip.test.ts).
+    const catalog = dir.json('catalog.json', {
+      streams: ['members', 'daily_consumption', 'pr_metrics'].map((name) => ({ tap_stream_id: name, stream: name, schema: {}, metadata: [{ breadcrumb: [], metadata: { selected: true } }] })),
+    });
+    const run = await tap(['--config', config, '--catalog', catalog, '--state', dir.json('state.json', state)]);
     expect(run.code).toBe(1);
     const errors = linesAt(run.stderr, 'ERROR');
     expect(errors).toHaveLength(1);
