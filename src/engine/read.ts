@@ -10,7 +10,7 @@ import type { DevinClient } from '../devin/client.js';
 import { describeAuthFailure, type Scope } from '../devin/endpoints.js';
 import { ApiStatusError, ConnectorError, isConnectorError } from '../devin/errors.js';
 import { DIRECTORIES } from '../streams/index.js';
-import type { StreamDeclaration, StreamName, SyncMode } from '../streams/types.js';
+import type { DirectoryName, StreamDeclaration, StreamName, SyncMode } from '../streams/types.js';
 import { DEFAULT_CHECKPOINT_POLICY, type CheckpointPolicy } from './checkpoint.js';
 import { Directories } from './directory.js';
 import type { ReadOutput } from './output.js';
@@ -63,6 +63,7 @@ export async function runRead(options: ReadOptions): Promise<ReadResult> {
     directories: new Directories(DIRECTORIES, { client, scope, config, today }),
     windows: new WindowPolicies(config.windowDays),
   };
+  const runs: StreamRun[] = [];
   const summaries = await Promise.all(
     streams.map(async ({ stream, syncMode }): Promise<StreamSummary> => {
       const started = now();
@@ -81,6 +82,8 @@ export async function runRead(options: ReadOptions): Promise<ReadResult> {
         now,
         ...(options.recordLimit !== undefined ? { recordLimit: options.recordLimit } : {}),
       });
+      runs.push(run);
+      waitOnDirectories(shared, runs, run);
       let error: ConnectorError | undefined;
       try {
         output.streamStatus(stream.name, 'RUNNING');
@@ -88,6 +91,7 @@ export async function runRead(options: ReadOptions): Promise<ReadResult> {
       } catch (caught) {
         if (!(caught instanceof RecordLimitReached)) error = streamFailure(caught, scope);
       }
+      run.running = false;
       const directory = stream.source.kind === 'directory' ? shared.directories.get(stream.source.directory) : undefined;
       const summary: StreamSummary = {
         stream: stream.name,
@@ -106,6 +110,26 @@ export async function runRead(options: ReadOptions): Promise<ReadResult> {
     }),
   );
   return { failed: summaries.filter((s) => s.error).map((s) => s.stream) };
+}
+
+/** The directories a stream waits on: its own listing, or its fan-out's partitions. */
+function directoriesOf(stream: StreamDeclaration): DirectoryName[] {
+  const { source } = stream;
+  if (source.kind === 'directory') return [source.directory];
+  return source.partitions ? [source.partitions] : [];
+}
+
+/**
+ * A directory's requests are nobody's own (they are shared), so its 429 waits are reported for
+ * every running stream that waits on that directory.
+ */
+function waitOnDirectories(shared: ReadShared, runs: readonly StreamRun[], run: StreamRun): void {
+  for (const name of directoriesOf(run.options.stream)) {
+    const counter = shared.directories.get(name).counter;
+    counter.onRateLimited ??= (wait) => {
+      for (const waiting of runs) if (directoriesOf(waiting.options.stream).includes(name)) waiting.rateLimited(wait);
+    };
+  }
 }
 
 /** Every configured stream is STARTED then INCOMPLETE: the read could not begin (the caller traces why, once). */
