@@ -118,7 +118,7 @@ export class SingerReadOutput implements ReadOutput {
   }
 
   estimate(stream: StreamName, rows: number): void {
-    this.options.log.debug(`${stream}: about ${rows} units of work to read`);
+    this.options.log.debug(`${stream}: about ${rows} records in all (estimated; refined as the sync learns)`);
   }
 
   record(stream: StreamName, record: NormalizedRecord): Promise<void> | undefined {
