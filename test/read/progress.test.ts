@@ -152,7 +152,7 @@ describe('ESTIMATE traces learn', () => {
     // The first guess (members × days) is far off: that is why the estimate must learn.
     expect(Math.abs(estimates[0]! - rows) / rows).toBeGreaterThan(0.25);
     expect(Math.abs(estimates.at(-1)! - rows) / rows).toBeLessThanOrEqual(0.25);
-    // Every ESTIMATE follows its stream's STARTED and precedes its COMPLETE.
+    // The streams read in one piece end close to their count too.
     for (const stream of ['members', 'pr_metrics']) {
       const last = estimatesOf(run, stream).at(-1)!;
       const count = recordsOf(run, stream).length;
