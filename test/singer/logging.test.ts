@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { metricsOf, STDERR_STAMP, withoutStamps } from '../helpers/singer.js';
-import { FIXED_NOW, SIM_OPTIONS, configFile, linesAt, tap } from './support.js';
+import { BASE_CONFIG, FIXED_NOW, SIM_OPTIONS, configFile, linesAt, tap } from './support.js';
 
 let sim: Simulator;
 
@@ -55,6 +55,16 @@ describe('tap-devin stderr', () => {
     const levels = metricLevels(debug.stderr);
     expect(levels.length).toBeGreaterThan(5);
     expect(new Set(levels)).toEqual(new Set(['DEBUG']));
+  });
+
+  it('TAP_DEVIN_METRICS_LOG_LEVEL sets it with --config ENV', async () => {
+    const env = { TAP_DEVIN_API_KEY: BASE_CONFIG.api_key, TAP_DEVIN_API_URL: sim.url, TAP_DEVIN_START_DATE: BASE_CONFIG.start_date };
+    const shown = await tap(['--config', 'ENV'], { env });
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(metricLevels(shown.stderr).length).toBeGreaterThan(5);
+    const hidden = await tap(['--config', 'ENV'], { env: { ...env, TAP_DEVIN_METRICS_LOG_LEVEL: 'DEBUG' } });
+    expect(hidden.code, hidden.stderr).toBe(0);
+    expect(metricLevels(hidden.stderr)).toEqual([]);
   });
 
   it('metrics_log_level WARNING keeps them above a WARNING threshold', async () => {
