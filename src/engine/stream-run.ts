@@ -95,7 +95,12 @@ export class StreamRun {
     const at = wait.atMs;
     if (this.lastRateLimitedAt !== undefined && at - this.lastRateLimitedAt < RATE_LIMITED_STATUS_EVERY_MS) return;
     this.lastRateLimitedAt = at;
-    this.options.output.streamStatus(this.name, 'RUNNING', { rateLimited: wait.untilMs === undefined ? {} : { quotaReset: wait.untilMs } });
+    try {
+      this.options.output.streamStatus(this.name, 'RUNNING', { rateLimited: wait.untilMs === undefined ? {} : { quotaReset: wait.untilMs } });
+    } catch {
+      // Called from inside the client's retry loop, which must not fail on a status: if stdout is
+      // gone, the read finds out at its next record.
+    }
   }
 
   async emit(all: readonly NormalizedRecord[]): Promise<void> {
