@@ -45,7 +45,7 @@ export async function runTapDevin(argv: readonly string[], io: CliIo): Promise<n
   const stop = new AbortController();
   const lines = new LineWriter(io.stdout, () => stop.abort());
   const redactor = new Redactor();
-  const log = new SingerLog(io.stderr, redactor, logLevelFromEnv(io.env));
+  const log = new SingerLog(io.stderr, redactor, logLevelFromEnv(io.env), io.now);
   let code: number;
   try {
     if ('document' in parsed) {
@@ -99,6 +99,7 @@ async function runTapCommand(
   }
   if (!merged) throw new TapInputError('no config: pass --config FILE (repeatable) or --config ENV');
   const config = resolveMerged(merged, io, redactor);
+  log.metricsLevel = config.metricsLogLevel;
   const catalogPlans = args.catalog === undefined ? undefined : await readCatalog(args.catalog, log);
   const input = args.state === undefined ? { streams: new Map(), warnings: [], document: {} } : await readState(args.state);
   for (const warning of input.warnings) log.warning(`state file ${args.state}: ${describeStateWarning(warning)}`);

@@ -26,6 +26,8 @@ export interface ConnectorConfig {
   apiUrl: string;
   maxConcurrency: number;
   windowDays: number;
+  /** tap-devin's METRIC lines are logged at this level (Meltano SDK `metrics_log_level`). */
+  metricsLogLevel: ParsedConfig['metrics_log_level'];
 }
 
 export class ConfigError extends Error {
@@ -74,6 +76,7 @@ export function resolveConfig(raw: unknown, today: number): ConnectorConfig {
     apiUrl: resolveApiUrl(config.api_url),
     maxConcurrency: config.max_concurrency,
     windowDays: config.window_days,
+    metricsLogLevel: config.metrics_log_level,
   };
 }
 

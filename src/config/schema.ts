@@ -116,6 +116,17 @@ export const configSchema = z.object({
         `to ${MAX_WINDOW_DAYS}.`,
       order: 9,
     }),
+  metrics_log_level: z
+    .enum(['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'])
+    .default('INFO')
+    .meta({
+      title: 'Metrics log level',
+      description:
+        'tap-devin only (as in the Meltano SDK): the log level of its METRIC lines on stderr (one per HTTP request, ' +
+        'plus record counts and durations per stream). DEBUG hides them under the default log level INFO. ' +
+        'source-devin ignores it.',
+      order: 10,
+    }),
 });
 
 /** The config object after zod: defaults filled in, unknown keys dropped. */

@@ -32,6 +32,18 @@ export interface ApiRequest {
 /** Counts HTTP attempts (retries included) for whoever passes it in, e.g. one per stream. */
 export interface RequestCounter {
   requests: number;
+  /**
+   * Called when an attempt of this caller's got a 429 and the client is about to wait before the
+   * retry: `untilMs` (epoch ms) is when the API said its quota resets (Retry-After), if it said.
+   * Must not throw. Per caller, because the client is shared by every stream of a read.
+   */
+  onRateLimited?: (wait: RateLimitedWait) => void;
+}
+
+export interface RateLimitedWait {
+  /** When the 429 came (the client's wall clock, epoch ms). */
+  atMs: number;
+  untilMs?: number;
 }
 
 export type LogFn = (level: 'INFO' | 'WARN' | 'DEBUG', message: string) => void;
@@ -299,6 +311,10 @@ export class DevinClient {
         throw new RetriesExhaustedError(failed, lastStatus, `host ${host}`);
       }
       const delay = retryDelayMs(attempt, retryAfterMs, policy, this.random, verdict === 'isolated');
+      if (attemptStatus === 429 && counter?.onRateLimited) {
+        const atMs = this.now();
+        counter.onRateLimited(retryAfterMs === undefined ? { atMs } : { atMs, untilMs: atMs + Math.min(retryAfterMs, policy.maxRetryAfterMs) });
+      }
       this.log('DEBUG', `retrying GET ${shownPath} in ${delay} ms after ${lastProblem} (attempt ${attempt})`);
       await this.pause(delay);
     }

@@ -12,9 +12,14 @@ import type { StreamState } from './state.js';
 export type StreamStatus = 'STARTED' | 'RUNNING' | 'COMPLETE' | 'INCOMPLETE';
 export type LogLevel = 'ERROR' | 'WARN' | 'INFO' | 'DEBUG';
 
+/** Why a RUNNING stream is not moving: it waits on the API's rate limit (`quotaReset`: epoch ms, when known). */
+export interface StreamStatusDetail {
+  rateLimited?: { quotaReset?: number };
+}
+
 export interface ReadOutput {
-  streamStatus(stream: StreamName, status: StreamStatus): void;
-  /** A row-count estimate, when one can be known (members total, members × days). */
+  streamStatus(stream: StreamName, status: StreamStatus, detail?: StreamStatusDetail): void;
+  /** A row-count estimate, when one can be known; sent again, refined, as the read learns more. */
   estimate(stream: StreamName, rows: number): void;
   record(stream: StreamName, record: NormalizedRecord): Promise<void> | void;
   /**

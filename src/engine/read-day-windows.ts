@@ -13,6 +13,7 @@ import { formatDay } from '../devin/billing-day.js';
 import type { DayRange, PartitionRef } from '../streams/types.js';
 import { CheckpointClock, Watermark } from './checkpoint.js';
 import { CoverageDigest, provenCovered } from './coverage.js';
+import { RowEstimate } from './estimate.js';
 import { runPool } from './pool.js';
 import { advanceCursor, planRange, sliceRange, type ReadRange } from './range.js';
 import { readSpans, type DayWindowSource } from './read-spans.js';
@@ -24,6 +25,7 @@ export async function readDayWindows(run: StreamRun, source: DayWindowSource): P
   const range = planRange(config, incremental, inputState, today);
   const cursor = { value: range.cursor };
   if (range.from > range.to) {
+    output.log('INFO', `${run.name}: nothing to read (the range after ${formatDay(range.to)} is empty)`);
     output.estimate(run.name, 0);
     await run.checkpoint(cursorState(cursor.value));
     return;
@@ -41,11 +43,15 @@ async function readScopeWide(run: StreamRun, source: DayWindowSource, range: Rea
   const spanDays = source.span === 'day' ? 1 : shared.windows.daysFor(source.endpoint);
   const spans: DayRange[] = [];
   for (let from = range.from; from <= range.to; from += spanDays) spans.push({ from, to: Math.min(range.to, from + spanDays - 1) });
-  output.estimate(run.name, range.to - range.from + 1);
+  output.log('INFO', `${run.name}: reading ${describeDays(range)}`);
+  const estimate = new RowEstimate(output, run.name, range.to - range.from + 1, () => run.recordCount);
+  estimate.start();
   const watermark = new Watermark(spans.length);
   const clock = new CheckpointClock({ everyUnits: Math.min(policy.everyUnits, Math.ceil(config.windowDays / spanDays)), everyMs: policy.everyMs }, now);
   await runPool(spans.keys(), poolSize, async (index) => {
-    await readSpans(run, source, spans[index] as DayRange, undefined);
+    const span = spans[index] as DayRange;
+    await readSpans(run, source, span, undefined);
+    estimate.done(span.to - span.from + 1);
     const advanced = watermark.complete(index);
     if (clock.tick() && advanced) {
       clock.reset();
@@ -66,15 +72,22 @@ async function readPartitioned(
   const { config, output, policy, poolSize, now, shared } = run.options;
   const partitions = await shared.directories.get(source.partitions as NonNullable<DayWindowSource['partitions']>).partitions();
   const ids = partitions.map((partition) => partition.id);
-  output.estimate(run.name, partitions.length * (range.to - range.from + 1));
+  const slices = sliceRange(range, config.windowDays);
+  // Partitions the interrupted read provably finished only need, in the first slice, the days up to
+  // the cursor (the lookback).
+  const resumed = range.progress ? provenCovered(ids, range.progress.doneThrough, range.progress.covered) : new Set<string>();
+  const resumedTo = cursor.value ?? config.startDay - 1;
+  const rangeFor = (sliceIndex: number, slice: DayRange, partition: PartitionRef): DayRange =>
+    sliceIndex === 0 && resumed.has(partition.id) ? { from: slice.from, to: Math.min(slice.to, resumedTo) } : slice;
+  const units = slices.reduce((sum, slice, i) => sum + partitions.reduce((n, p) => n + daysIn(rangeFor(i, slice, p)), 0), 0);
+  output.log('INFO', `${run.name}: reading ${describeDays(range)} for ${partitions.length} ${run.partitionLabel}s`);
+  const estimate = new RowEstimate(output, run.name, units, () => run.recordCount);
+  estimate.start();
 
-  for (const [sliceIndex, slice] of sliceRange(range, config.windowDays).entries()) {
+  for (const [sliceIndex, slice] of slices.entries()) {
     const resume = sliceIndex === 0 ? range.progress : undefined;
+    const covered = resume ? resumed : new Set<string>();
     const coveredTo = cursor.value ?? config.startDay - 1;
-    // Partitions the interrupted read provably finished only need the days up to the cursor (the lookback).
-    const covered = resume ? provenCovered(ids, resume.doneThrough, resume.covered) : new Set<string>();
-    const rangeFor = (partition: PartitionRef): DayRange =>
-      covered.has(partition.id) ? { from: slice.from, to: Math.min(slice.to, coveredTo) } : slice;
     // A mark never claims a partial day: `to` stops at the signpost (yesterday).
     const markTo = Math.min(slice.to, range.signpost);
     const watermark = new Watermark(partitions.length);
@@ -87,8 +100,9 @@ async function readPartitioned(
 
     await runPool(partitions.keys(), poolSize, async (index) => {
       const partition = partitions[index] as PartitionRef;
-      const partitionRange = rangeFor(partition);
+      const partitionRange = rangeFor(sliceIndex, slice, partition);
       if (partitionRange.from <= partitionRange.to) await readSpans(run, source, partitionRange, partition);
+      estimate.done(daysIn(partitionRange));
       const advanced = watermark.complete(index);
       if (clock.tick() && advanced && markTo > coveredTo) {
         clock.reset();
@@ -106,6 +120,17 @@ async function readPartitioned(
     cursor.value = advanceCursor(cursor.value, slice.to, range.signpost);
     await run.checkpoint(cursorState(cursor.value));
   }
+}
+
+function daysIn(range: DayRange): number {
+  return Math.max(0, range.to - range.from + 1);
+}
+
+/** "billing days 2026-03-01 … 2026-03-10 (10 days)", for the stream's start LOG. */
+function describeDays(range: ReadRange): string {
+  const days = range.to - range.from + 1;
+  if (days === 1) return `billing day ${formatDay(range.from)} (1 day)`;
+  return `billing days ${formatDay(range.from)} … ${formatDay(range.to)} (${days} days)`;
 }
 
 function maxId(ids: Iterable<string>): string | undefined {

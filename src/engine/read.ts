@@ -10,7 +10,7 @@ import type { DevinClient } from '../devin/client.js';
 import { describeAuthFailure, type Scope } from '../devin/endpoints.js';
 import { ApiStatusError, ConnectorError, isConnectorError } from '../devin/errors.js';
 import { DIRECTORIES } from '../streams/index.js';
-import type { StreamDeclaration, StreamName, SyncMode } from '../streams/types.js';
+import type { DirectoryName, StreamDeclaration, StreamName, SyncMode } from '../streams/types.js';
 import { DEFAULT_CHECKPOINT_POLICY, type CheckpointPolicy } from './checkpoint.js';
 import { Directories } from './directory.js';
 import type { ReadOutput } from './output.js';
@@ -92,6 +92,8 @@ export async function runRead(options: ReadOptions): Promise<ReadResult> {
         ...(options.recordLimit !== undefined ? { recordLimit: options.recordLimit } : {}),
       }),
   );
+  // A 429 on a shared directory listing is reported to every stream that waits on it.
+  for (const run of runs) waitOnDirectories(shared, runs, run);
   const summaries = (
     await Promise.all(
       groupRuns(runs).map(async (group): Promise<StreamSummary[]> => {
@@ -112,11 +114,32 @@ export async function runRead(options: ReadOptions): Promise<ReadResult> {
             errors.delete(run);
           } else errors.set(run, streamFailure(caught, scope));
         }
+        for (const run of group.runs) run.running = false;
         return group.runs.map((run) => summarise(run, errors.get(run) as ConnectorError | undefined, (now() - started) / 1000, shared, output));
       }),
     )
   ).flat();
   return { failed: summaries.filter((s) => s.error).map((s) => s.stream) };
+}
+
+/** The directories a stream waits on: its own listing, or its fan-out's partitions. */
+function directoriesOf(stream: StreamDeclaration): DirectoryName[] {
+  const { source } = stream;
+  if (source.kind === 'directory') return [source.directory];
+  return source.kind === 'day-windows' && source.partitions ? [source.partitions] : [];
+}
+
+/**
+ * A directory's requests are nobody's own (they are shared), so its 429 waits are reported for
+ * every running stream that waits on that directory.
+ */
+function waitOnDirectories(shared: ReadShared, runs: readonly StreamRun[], run: StreamRun): void {
+  for (const name of directoriesOf(run.options.stream)) {
+    const counter = shared.directories.get(name).counter;
+    counter.onRateLimited ??= (wait) => {
+      for (const waiting of runs) if (directoriesOf(waiting.options.stream).includes(name)) waiting.rateLimited(wait);
+    };
+  }
 }
 
 /** Every configured stream is STARTED then INCOMPLETE: the read could not begin (the caller traces why, once). */

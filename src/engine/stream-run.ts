@@ -3,7 +3,7 @@
  * backpressure) and emit checkpoints (never the same state twice with nothing in between).
  */
 import type { ConnectorConfig } from '../config/resolve.js';
-import type { DevinClient, RequestCounter } from '../devin/client.js';
+import type { DevinClient, RateLimitedWait, RequestCounter } from '../devin/client.js';
 import type { Scope } from '../devin/endpoints.js';
 import type { NormalizedRecord } from '../streams/normalize.js';
 import type { PlanContext, StreamDeclaration } from '../streams/types.js';
@@ -54,13 +54,20 @@ export class RecordLimitReached extends Error {
 /** Most records handed to the output in one call (≈ 100 KB of JSON lines). */
 const EMIT_BATCH = 256;
 
+/** At most one RATE_LIMITED status per stream in this long: many requests in flight may all get a 429. */
+export const RATE_LIMITED_STATUS_EVERY_MS = 1_000;
+
 export class StreamRun {
-  readonly counter: RequestCounter = { requests: 0 };
+  /** This stream's requests; the client reports this stream's 429 waits through it. */
+  readonly counter: RequestCounter = { requests: 0, onRateLimited: (wait) => this.rateLimited(wait) };
   readonly skips = new SkipLog();
   readonly planContext: PlanContext;
   recordCount = 0;
   private lastStateJson: string | undefined;
   private recordsSinceState = 0;
+  private lastRateLimitedAt: number | undefined;
+  /** False once the stream ended: a late 429 (a directory another stream still loads) says nothing of it. */
+  running = true;
 
   constructor(readonly options: StreamRunOptions) {
     const { scope } = options;
@@ -81,6 +88,23 @@ export class StreamRun {
     const { source } = this.options.stream;
     const directory = source.kind === 'day-windows' ? source.partitions : undefined;
     return directory ? this.options.shared.directories.get(directory).declaration.itemLabel : 'partition';
+  }
+
+  /**
+   * The stream waits on the API's rate limit: RUNNING with reason RATE_LIMITED, at most once a
+   * second (a burst of 429s on the requests in flight is one wait).
+   */
+  rateLimited(wait: RateLimitedWait): void {
+    if (!this.running) return;
+    const at = wait.atMs;
+    if (this.lastRateLimitedAt !== undefined && at - this.lastRateLimitedAt < RATE_LIMITED_STATUS_EVERY_MS) return;
+    this.lastRateLimitedAt = at;
+    try {
+      this.options.output.streamStatus(this.name, 'RUNNING', { rateLimited: wait.untilMs === undefined ? {} : { quotaReset: wait.untilMs } });
+    } catch {
+      // Called from inside the client's retry loop, which must not fail on a status: if stdout is
+      // gone, the read finds out at its next record.
+    }
   }
 
   async emit(all: readonly NormalizedRecord[]): Promise<void> {

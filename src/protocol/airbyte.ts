@@ -4,7 +4,7 @@
  */
 import type { ConnectorError } from '../devin/errors.js';
 import type { Redactor } from '../devin/redactor.js';
-import type { LogLevel, ReadOutput, StreamStatus } from '../engine/output.js';
+import type { LogLevel, ReadOutput, StreamStatus, StreamStatusDetail } from '../engine/output.js';
 import type { StreamState } from '../engine/state.js';
 import type { NormalizedRecord } from '../streams/normalize.js';
 import type { StreamName } from '../streams/types.js';
@@ -70,11 +70,15 @@ class AirbyteReadOutput implements ReadOutput {
     private readonly now: () => number,
   ) {}
 
-  streamStatus(stream: StreamName, status: StreamStatus): void {
-    this.writer.lines.write({
-      type: 'TRACE',
-      trace: { type: 'STREAM_STATUS', emitted_at: this.now(), stream_status: { stream_descriptor: { name: stream }, status } },
-    });
+  streamStatus(stream: StreamName, status: StreamStatus, detail?: StreamStatusDetail): void {
+    const streamStatus: Record<string, unknown> = { stream_descriptor: { name: stream }, status };
+    if (detail?.rateLimited) {
+      const { quotaReset } = detail.rateLimited;
+      // quota_reset is an integer (epoch ms) in the protocol.
+      const rateLimited = quotaReset === undefined ? {} : { quota_reset: Math.round(quotaReset) };
+      streamStatus.reasons = [{ type: 'RATE_LIMITED', rate_limited: rateLimited }];
+    }
+    this.writer.lines.write({ type: 'TRACE', trace: { type: 'STREAM_STATUS', emitted_at: this.now(), stream_status: streamStatus } });
   }
 
   estimate(stream: StreamName, rows: number): void {

@@ -1,6 +1,8 @@
 /**
- * tap-devin's stderr: one line per log entry, `LEVEL message` (the singer-python format, which
- * Meltano re-wraps with its own timestamps), and Singer metrics as `INFO METRIC: {json}` lines.
+ * tap-devin's stderr: one line per log entry, `TIMESTAMP LEVEL message` (the singer-python format
+ * `LEVEL message`, after an RFC 3339 UTC timestamp, so a log read outside Meltano still says when),
+ * and Singer metrics as `TIMESTAMP INFO METRIC: {json}` lines — at `metrics_log_level` (the Meltano
+ * SDK's setting, default INFO), so `metrics_log_level: DEBUG` hides them under the default threshold.
  * stdout is for Singer messages only, so nothing here ever touches it. Every line is redacted.
  * The level comes from TAP_DEVIN_LOGLEVEL or LOGLEVEL (debug, info, warning, error), as in the
  * Meltano SDK.
@@ -27,11 +29,17 @@ export function logLevelFromEnv(env: Record<string, string | undefined>): Singer
   return level in RANK ? (level as SingerLogLevel) : 'INFO';
 }
 
+export const SINGER_LOG_LEVELS = Object.keys(RANK) as SingerLogLevel[];
+
 export class SingerLog {
+  /** The level METRIC lines are written at (config `metrics_log_level`, once the config is read). */
+  metricsLevel: SingerLogLevel = 'INFO';
+
   constructor(
     private readonly out: Writable,
     private readonly redactor: Redactor,
     private readonly threshold: SingerLogLevel = 'INFO',
+    private readonly now: () => number = Date.now,
   ) {}
 
   enabled(level: SingerLogLevel): boolean {
@@ -42,7 +50,7 @@ export class SingerLog {
     if (!this.enabled(level)) return;
     // One entry, one line: a multi-line message would read as several entries downstream.
     const line = this.redactor.redact(message).replace(/\s*\r?\n\s*/g, ' ');
-    this.out.write(`${level} ${line}\n`);
+    this.out.write(`${new Date(this.now()).toISOString()} ${level} ${line}\n`);
   }
 
   debug(message: string): void {
@@ -66,7 +74,9 @@ export class SingerLog {
   }
 
   metric(point: MetricPoint): void {
-    this.write('INFO', `METRIC: ${JSON.stringify(point)}`);
+    // Checked first: a read makes one point per request, and most runs hide them.
+    if (!this.enabled(this.metricsLevel)) return;
+    this.write(this.metricsLevel, `METRIC: ${JSON.stringify(point)}`);
   }
 }
 

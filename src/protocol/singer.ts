@@ -7,7 +7,7 @@
  * - logs, stream errors and metrics (`record_count`, `sync_duration`) go to stderr.
  */
 import type { ConnectorError } from '../devin/errors.js';
-import type { LogLevel, ReadOutput, StreamStatus } from '../engine/output.js';
+import type { LogLevel, ReadOutput, StreamStatus, StreamStatusDetail } from '../engine/output.js';
 import type { StreamState } from '../engine/state.js';
 import type { NormalizedRecord } from '../streams/normalize.js';
 import type { JsonSchema, StreamName } from '../streams/types.js';
@@ -90,8 +90,13 @@ export class SingerReadOutput implements ReadOutput {
     this.plans = new Map(options.plans.map((plan) => [plan.stream.name, plan]));
   }
 
-  streamStatus(stream: StreamName, status: StreamStatus): void {
+  streamStatus(stream: StreamName, status: StreamStatus, detail?: StreamStatusDetail): void {
     const { writer, log, now } = this.options;
+    if (detail?.rateLimited) {
+      const { quotaReset } = detail.rateLimited;
+      log.info(`${stream}: waiting on the API's rate limit${quotaReset === undefined ? '' : ` (the quota resets at ${new Date(quotaReset).toISOString()})`}`);
+      return;
+    }
     const plan = this.planOf(stream);
     if (status === 'STARTED') {
       this.startedAt.set(stream, now());
@@ -113,7 +118,7 @@ export class SingerReadOutput implements ReadOutput {
   }
 
   estimate(stream: StreamName, rows: number): void {
-    this.options.log.debug(`${stream}: about ${rows} units of work to read`);
+    this.options.log.debug(`${stream}: about ${rows} records in all (estimated; refined as the sync learns)`);
   }
 
   record(stream: StreamName, record: NormalizedRecord): Promise<void> | undefined {

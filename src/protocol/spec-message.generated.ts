@@ -100,6 +100,20 @@ export const SPEC_MESSAGE: string = JSON.stringify({
           "type": "integer",
           "minimum": 1,
           "maximum": 366
+        },
+        "metrics_log_level": {
+          "default": "INFO",
+          "title": "Metrics log level",
+          "description": "tap-devin only (as in the Meltano SDK): the log level of its METRIC lines on stderr (one per HTTP request, plus record counts and durations per stream). DEBUG hides them under the default log level INFO. source-devin ignores it.",
+          "order": 10,
+          "type": "string",
+          "enum": [
+            "DEBUG",
+            "INFO",
+            "WARNING",
+            "ERROR",
+            "CRITICAL"
+          ]
         }
       }
     }

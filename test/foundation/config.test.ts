@@ -37,6 +37,8 @@ const SPEC_KEYS: Record<string, Json> = {
   api_url: { type: 'string', format: 'uri', default: 'https://api.devin.ai' },
   max_concurrency: { type: 'integer', minimum: 1, maximum: 64, default: 8 },
   window_days: { type: 'integer', minimum: 1, maximum: 366, default: 90 },
+  // tap-devin's (the Meltano SDK setting); source-devin accepts and ignores it.
+  metrics_log_level: { type: 'string', enum: ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'], default: 'INFO' },
 };
 /** Keys whose default is computed (today, 30 days ago, the connector's choice): no `default` in the schema. */
 const COMPUTED_DEFAULTS = ['start_date', 'end_date'];

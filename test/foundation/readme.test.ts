@@ -59,6 +59,7 @@ describe('README config section', () => {
       api_url: { type: 'URL', def: '`https://api.devin.ai`' },
       max_concurrency: { type: 'integer 1–64', def: '`8`' },
       window_days: { type: 'integer 1–366', def: '`90`' },
+      metrics_log_level: { type: '`DEBUG` \\| `INFO` \\| `WARNING` \\| `ERROR` \\| `CRITICAL`', def: '`INFO`' },
     });
   });
 });

@@ -93,11 +93,12 @@ export async function readWith(args: ReadArgs): Promise<CliRun> {
   });
 }
 
-/** Statuses per stream, in order. */
-export function statusesOf(run: Pick<CliRun, 'messages'>, stream: string): string[] {
+/** Statuses per stream, in order. `waits: false` leaves out the RUNNING statuses that give a reason (RATE_LIMITED). */
+export function statusesOf(run: Pick<CliRun, 'messages'>, stream: string, options: { waits?: boolean } = {}): string[] {
   return run.messages
     .filter((m) => m.type === 'TRACE' && (m.trace as Record_).type === 'STREAM_STATUS')
     .map((m) => (m.trace as Record_).stream_status as Record_)
     .filter((s) => (s.stream_descriptor as Record_).name === stream)
+    .filter((s) => options.waits !== false || s.reasons === undefined)
     .map((s) => String(s.status));
 }

@@ -12,14 +12,30 @@ export type Json = Record<string, unknown>;
 
 const DOCUMENT_FLAGS = ['--help', '--version', '--about', '--discover'];
 
+/** The RFC 3339 UTC timestamp tap-devin puts before every log line on stderr. */
+export const STDERR_STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z /;
+
+/** stderr with each line's timestamp taken off: `LEVEL message`, what most tests compare. */
+export function withoutStamps(stderr: string): string {
+  return stderr
+    .split('\n')
+    .map((line) => line.replace(STDERR_STAMP, ''))
+    .join('\n');
+}
+
+export interface TapRun extends CliRun {
+  /** stderr exactly as written, timestamps included (`stderr` has them taken off). */
+  rawStderr: string;
+}
+
 /** Runs `tap-devin <argv>` in-process. */
-export async function runTap(argv: string[], overrides: IoOverrides = {}): Promise<CliRun> {
+export async function runTap(argv: string[], overrides: IoOverrides = {}): Promise<TapRun> {
   const envKey = overrides.env?.TAP_DEVIN_API_KEY;
   const { code, stdout, stderr } = await runInProcess(runTapDevin, argv, overrides, envKey && envKey.length >= 4 ? [envKey] : []);
   const isDocument = argv.some((arg) => DOCUMENT_FLAGS.includes(arg)) || code === 2;
   const messages = isDocument ? [] : parseJsonLines(stdout);
   for (const message of messages) assertSingerMessage(message);
-  return { code, stdout, stderr, messages };
+  return { code, stdout, stderr: withoutStamps(stderr), rawStderr: stderr, messages };
 }
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -97,7 +113,7 @@ export function streamsSynced(run: Pick<CliRun, 'messages'>): string[] {
 
 /** `INFO METRIC: {...}` lines of stderr, parsed. */
 export function metricsOf(stderr: string): Json[] {
-  return stderr
+  return withoutStamps(stderr)
     .split('\n')
     .filter((line) => line.startsWith('INFO METRIC: '))
     .map((line) => JSON.parse(line.slice('INFO METRIC: '.length)) as Json);

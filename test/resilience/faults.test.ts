@@ -66,7 +66,8 @@ function expectEverythingRead(run: CliRun): void {
   expect(traceErrors(run)).toEqual([]);
   for (const stream of STREAMS) {
     expectRecordsToEqualTruth(stream, recordsOf(run, stream), truth[stream]);
-    expect(statusesOf(run, stream)).toEqual(['STARTED', 'RUNNING', 'COMPLETE']);
+    // A 429 adds RUNNING statuses with reason RATE_LIMITED (test/read/progress.test.ts); nothing else.
+    expect(statusesOf(run, stream, { waits: false })).toEqual(['STARTED', 'RUNNING', 'COMPLETE']);
   }
 }
 

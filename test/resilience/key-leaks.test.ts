@@ -13,7 +13,7 @@ import { runAirbyte, spawnCli, type CliRun } from '../helpers/cli.js';
 import { ALL_INCREMENTAL, configuredCatalog, scratchDir } from '../helpers/files.js';
 import { FIXED_NOW } from '../helpers/read.js';
 import { fragmentsOf, normalised } from '../helpers/secrets.js';
-import { metricsOf, runTap, type Json } from '../helpers/singer.js';
+import { metricsOf, runTap, withoutStamps, type Json } from '../helpers/singer.js';
 import { logsOf, traceErrors } from './support.js';
 
 /** 36 characters, mixed case (so a lower-cased copy is a different string), no word inside it. */
@@ -92,7 +92,7 @@ function checkMessage(run: Pick<CliRun, 'messages'>): string {
 
 function singerChannels(stderr: string): { errors: string[]; tags: string[] } {
   return {
-    errors: stderr.split('\n').filter((line) => /^(ERROR|CRITICAL) /.test(line)),
+    errors: withoutStamps(stderr).split('\n').filter((line) => /^(ERROR|CRITICAL) /.test(line)),
     tags: metricsOf(stderr)
       .filter((metric) => metric.metric === 'http_request_duration')
       .map((metric) => JSON.stringify(metric.tags)),
@@ -202,6 +202,6 @@ describe('as real processes', () => {
       spawnCli('tap-devin', ['--config', config], { env: { TAP_DEVIN_LOGLEVEL: 'debug' } }),
     );
     expect(run.code).toBe(0);
-    expectMasked(run.stderr.split('\n').filter((line) => line.startsWith('DEBUG retrying GET /v3/self')), 'DEBUG line');
+    expectMasked(withoutStamps(run.stderr).split('\n').filter((line) => line.startsWith('DEBUG retrying GET /v3/self')), 'DEBUG line');
   }, 30_000);
 });

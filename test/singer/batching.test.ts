@@ -132,7 +132,7 @@ function memoryOutput(plans = planDefaultStreams('enterprise')) {
   const lines = new LineWriter(sink('stdout'));
   const output = new SingerReadOutput({
     writer: new SingerWriter(lines, () => FIXED_NOW),
-    log: new SingerLog(sink('stderr'), new Redactor(), 'INFO'),
+    log: new SingerLog(sink('stderr'), new Redactor(), 'INFO', () => FIXED_NOW),
     plans,
     state: new SingerStateTracker({}),
     now: () => FIXED_NOW,

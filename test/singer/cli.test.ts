@@ -12,7 +12,7 @@ import { REPO_ROOT, runInProcess, spawnCli } from '../helpers/cli.js';
 
 /** The streams read when nothing is selected (the default streams, the same in both scopes). */
 const DEFAULT_NAMES = defaultStreams(undefined).map((stream) => stream.name);
-import { assertSingerMessage, recordsOf, type Json } from '../helpers/singer.js';
+import { assertSingerMessage, recordsOf, STDERR_STAMP, withoutStamps, type Json } from '../helpers/singer.js';
 import { SIM_OPTIONS, configFile, tap } from './support.js';
 
 const VERSION = (JSON.parse(readFileSync(`${REPO_ROOT}package.json`, 'utf8')) as { version: string }).version;
@@ -138,7 +138,9 @@ describe('the compiled executable', () => {
     expect(run.stdout.endsWith('\n')).toBe(true);
     for (const message of run.messages) assertSingerMessage(message);
     for (const stream of DEFAULT_NAMES) expect(recordsOf(run, stream).length).toBeGreaterThan(0);
-    expect(run.stderr).toMatch(/^INFO METRIC: /m);
+    expect(withoutStamps(run.stderr)).toMatch(/^INFO METRIC: /m);
+    // Every log line says when (RFC 3339, UTC, milliseconds).
+    for (const line of run.stderr.split('\n').filter(Boolean)) expect(line).toMatch(STDERR_STAMP);
   });
 
   it('usage errors are in English whatever LANG and LC_ALL say', async () => {
@@ -156,6 +158,7 @@ describe('the compiled executable', () => {
     const run = await spawnCli('tap-devin', ['--config', '/nonexistent/config.json']);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr.trim()).toBe('CRITICAL config file /nonexistent/config.json does not exist');
+    expect(run.stderr).toMatch(STDERR_STAMP);
+    expect(withoutStamps(run.stderr).trim()).toBe('CRITICAL config file /nonexistent/config.json does not exist');
   });
 });

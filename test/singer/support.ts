@@ -3,7 +3,7 @@ import { KEY_ENTERPRISE, type Simulator } from '../../src/simulator/index.js';
 import type { CliRun, IoOverrides } from '../helpers/cli.js';
 import { scratchDir, type TempDir } from '../helpers/files.js';
 import { FIXED_NOW } from '../helpers/read.js';
-import { runTap, type Json } from '../helpers/singer.js';
+import { runTap, withoutStamps, type Json, type TapRun } from '../helpers/singer.js';
 
 export { FIXED_NOW };
 
@@ -23,7 +23,7 @@ export function configFile(sim: Simulator, extra: Json = {}, dir: TempDir = scra
 }
 
 /** `tap-devin` with a fixed clock. */
-export function tap(argv: string[], overrides: IoOverrides = {}): Promise<CliRun> {
+export function tap(argv: string[], overrides: IoOverrides = {}): Promise<TapRun> {
   return runTap(argv, { now: () => FIXED_NOW, ...overrides });
 }
 
@@ -34,7 +34,7 @@ export async function discover(config: string): Promise<{ streams: Json[] }> {
   return JSON.parse(run.stdout) as { streams: Json[] };
 }
 
-/** stderr lines at a level (`CRITICAL`, `ERROR`, `WARNING`, …). */
+/** stderr lines at a level (`CRITICAL`, `ERROR`, `WARNING`, …), without their timestamps. */
 export function linesAt(stderr: string, level: string): string[] {
-  return stderr.split('\n').filter((line) => line.startsWith(`${level} `));
+  return withoutStamps(stderr).split('\n').filter((line) => line.startsWith(`${level} `));
 }
