@@ -6,10 +6,19 @@
 
 export type Scope = { kind: 'enterprise' } | { kind: 'organization'; orgId: string };
 
-export type EndpointName = 'members' | 'idpMembers' | 'userConsumption' | 'scopeConsumption' | 'prMetrics';
+export type EndpointName =
+  | 'members'
+  | 'idpMembers'
+  | 'userConsumption'
+  | 'scopeConsumption'
+  | 'prMetrics'
+  | EnterpriseOnlyEndpoint;
+
+/** Endpoints documented for enterprise keys only (no organization-scoped path exists). */
+export type EnterpriseOnlyEndpoint = 'organizations' | 'serviceUsers' | 'organizationConsumption' | 'serviceUserConsumption';
 
 export interface EndpointInfo {
-  /** Path template; `{org_id}` and `{user_id}` are filled in encoded. */
+  /** Path template; `{org_id}` (the scope's org) and one partition id (`{user_id}`, …) are filled in encoded. */
   template: string;
   /** The permission the key needs, with the older documented name after it. */
   permission: readonly string[];
@@ -19,7 +28,12 @@ export interface EndpointInfo {
 
 export const SELF_PATH = '/v3/self';
 
-export const ENDPOINTS: Record<Scope['kind'], Record<EndpointName, EndpointInfo>> = {
+export interface EndpointMap {
+  enterprise: Record<EndpointName, EndpointInfo>;
+  organization: Record<Exclude<EndpointName, EnterpriseOnlyEndpoint>, EndpointInfo> & Partial<Record<EnterpriseOnlyEndpoint, EndpointInfo>>;
+}
+
+export const ENDPOINTS: EndpointMap = {
   enterprise: {
     members: {
       template: '/v3/enterprise/members/users',
@@ -45,6 +59,26 @@ export const ENDPOINTS: Record<Scope['kind'], Record<EndpointName, EndpointInfo>
       template: '/v3/enterprise/metrics/prs',
       permission: ['ViewAccountMetrics'],
       label: 'PR metrics',
+    },
+    organizations: {
+      template: '/v3/enterprise/organizations',
+      permission: ['ManageOrganizations'],
+      label: 'organization list',
+    },
+    serviceUsers: {
+      template: '/v3/enterprise/members/service-users',
+      permission: ['ViewAccountMembership', 'ManageAccountMembership'],
+      label: 'service-user list',
+    },
+    organizationConsumption: {
+      template: '/v3/enterprise/consumption/daily/organizations/{organization_id}',
+      permission: ['ViewAccountConsumption', 'ManageBilling'],
+      label: 'daily consumption per organization',
+    },
+    serviceUserConsumption: {
+      template: '/v3/enterprise/consumption/daily/service-users/{service_user_id}',
+      permission: ['ViewAccountConsumption', 'ManageBilling'],
+      label: 'daily consumption per service user',
     },
   },
   organization: {
@@ -78,7 +112,9 @@ export const ENDPOINTS: Record<Scope['kind'], Record<EndpointName, EndpointInfo>
 };
 
 export function endpointInfo(scope: Scope, name: EndpointName): EndpointInfo {
-  return ENDPOINTS[scope.kind][name];
+  const info = (ENDPOINTS[scope.kind] as Partial<Record<EndpointName, EndpointInfo>>)[name];
+  if (!info) throw new Error(`the ${name} endpoint has no ${scope.kind}-scoped path`);
+  return info;
 }
 
 /** "ViewAccountConsumption (ManageBilling in older docs)". */
@@ -96,10 +132,10 @@ export function encodePathSegment(value: string): string {
   return encoded === '.' || encoded === '..' ? encoded.replace(/\./g, '%2E') : encoded;
 }
 
-/** The request path of an endpoint for a scope, with `user_id` when the endpoint takes one. */
+/** The request path of an endpoint for a scope, with the partition's id (`user_id`, …) when the endpoint takes one. */
 export function endpointPath(scope: Scope, name: EndpointName, userId?: string): string {
   const { template } = endpointInfo(scope, name);
-  return template.replace(/\{(org_id|user_id)\}/g, (_, param: string) => {
+  return template.replace(/\{(\w+)\}/g, (_, param: string) => {
     if (param === 'org_id') {
       if (scope.kind !== 'organization') throw new Error(`${template} needs an organization scope`);
       return encodePathSegment(scope.orgId);
@@ -112,7 +148,7 @@ export function endpointPath(scope: Scope, name: EndpointName, userId?: string):
 /** Which endpoint of the scope a request path belongs to (for messages about a failed request). */
 export function endpointForPath(scope: Scope, path: string): EndpointInfo | undefined {
   return Object.values(ENDPOINTS[scope.kind]).find((info) => {
-    const pattern = info.template.replace(/\{(org_id|user_id)\}/g, '[^/]+');
+    const pattern = info.template.replace(/\{\w+\}/g, '[^/]+');
     return new RegExp(`^${pattern}$`).test(path);
   });
 }

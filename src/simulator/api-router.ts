@@ -7,6 +7,7 @@ import { PERMISSION_NAMES, hasPermission } from './keys.js';
 import { problem, type ApiResponse } from './api-response.js';
 import { handleConsumption } from './endpoints/consumption.js';
 import { handleMembers } from './endpoints/members.js';
+import { handleOrganizations, handleServiceUsers } from './endpoints/directory-listings.js';
 import { handleMetrics } from './endpoints/metrics.js';
 import { handleSelf } from './endpoints/self.js';
 import { handleActiveUsers } from './endpoints/active-users.js';
@@ -95,7 +96,11 @@ export function answerRequest(request: IncomingRequest, state: ApiState): ApiRes
     case 'members':
       return handleMembers(endpointRequest, state, endpoint.listing);
     case 'consumption':
-      return handleConsumption(endpointRequest, state, endpoint.perUser);
+      return handleConsumption(endpointRequest, state, endpoint.target);
+    case 'organizations':
+      return handleOrganizations(endpointRequest, state);
+    case 'service-users':
+      return handleServiceUsers(endpointRequest, state);
     case 'metrics':
       return handleMetrics(endpointRequest, state);
     case 'sessions':

@@ -49,7 +49,7 @@ export interface DayRange {
 }
 
 /** Names of the partition directories (src/streams/directories.ts). */
-export type DirectoryName = 'members';
+export type DirectoryName = 'members' | 'organizations' | 'service_users';
 
 /** A listing a directory is made of (members: the direct listing and the IdP-group listing). */
 export interface DirectoryListing {

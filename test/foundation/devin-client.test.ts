@@ -291,6 +291,10 @@ describe('the endpoint map', () => {
       userConsumption: ['/v3/enterprise/consumption/daily/users/{user_id}', ['ViewAccountConsumption', 'ManageBilling']],
       scopeConsumption: ['/v3/enterprise/consumption/daily', ['ViewAccountConsumption', 'ManageBilling']],
       prMetrics: ['/v3/enterprise/metrics/prs', ['ViewAccountMetrics']],
+      organizations: ['/v3/enterprise/organizations', ['ManageOrganizations']],
+      serviceUsers: ['/v3/enterprise/members/service-users', ['ViewAccountMembership', 'ManageAccountMembership']],
+      organizationConsumption: ['/v3/enterprise/consumption/daily/organizations/{organization_id}', ['ViewAccountConsumption', 'ManageBilling']],
+      serviceUserConsumption: ['/v3/enterprise/consumption/daily/service-users/{service_user_id}', ['ViewAccountConsumption', 'ManageBilling']],
     },
     organization: {
       members: ['/v3beta1/organizations/{org_id}/members/users', ['ViewOrgMembership']],

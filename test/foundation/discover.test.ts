@@ -135,8 +135,8 @@ describe('catalog/*.json', () => {
   const load = (name: string): Json => JSON.parse(readFileSync(`${REPO_ROOT}catalog/${name}.json`, 'utf8')) as Json;
 
   it.each([
-    ['full_refresh', { members: 'full_refresh', daily_consumption: 'full_refresh', pr_metrics: 'full_refresh', pr_metrics_by_member: 'full_refresh' }],
-    ['incremental', { members: 'full_refresh', daily_consumption: 'incremental', pr_metrics: 'incremental', pr_metrics_by_member: 'incremental' }],
+    ['full_refresh', { members: 'full_refresh', daily_consumption: 'full_refresh', pr_metrics: 'full_refresh', pr_metrics_by_member: 'full_refresh', daily_consumption_totals: 'full_refresh' }],
+    ['incremental', { members: 'full_refresh', daily_consumption: 'incremental', pr_metrics: 'incremental', pr_metrics_by_member: 'incremental', daily_consumption_totals: 'incremental' }],
   ])('%s.json is a ConfiguredAirbyteCatalog of what discover says, with the real schemas', async (name, modes) => {
     const catalog = load(name);
     expect(validateConfigured(catalog), JSON.stringify(validateConfigured.errors)).toBe(true);

@@ -35,6 +35,13 @@ const REQUIRED_FIELDS: Record<string, string[]> = {
   ],
 };
 REQUIRED_FIELDS.pr_metrics_by_member = REQUIRED_FIELDS.pr_metrics as string[];
+// SPEC §5.2 and §5.4.
+const CONSUMPTION_FIELDS = ['date', 'acus', 'acus_by_product', 'is_partial_day', 'org_id'];
+REQUIRED_FIELDS.daily_consumption_totals = CONSUMPTION_FIELDS;
+REQUIRED_FIELDS.daily_consumption_by_organization = CONSUMPTION_FIELDS;
+REQUIRED_FIELDS.daily_consumption_by_service_user = [...CONSUMPTION_FIELDS, 'service_user_id', 'service_user_name'];
+REQUIRED_FIELDS.organizations = ['org_id', 'name', 'created_at', 'updated_at', 'max_session_acu_limit', 'max_cycle_acu_limit'];
+REQUIRED_FIELDS.service_users = ['service_user_id', 'name', 'role_assignments', 'expires_at', 'deleted_at'];
 const ALWAYS_KEY: Record<string, string[]> = Object.fromEntries(
   STREAMS.map((name) => [name, (findStream(name)?.primaryKey ?? []).map((path) => path.join('.'))]),
 );

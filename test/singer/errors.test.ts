@@ -118,6 +118,12 @@ describe('stderr: logs and metrics', () => {
         '/v3/enterprise/members/idp-users',
         '/v3/enterprise/consumption/daily/users/{user_id}',
         '/v3/enterprise/metrics/prs',
+        // The default streams over organizations and service users (SPEC §5.2, §5.4).
+        '/v3/enterprise/consumption/daily',
+        '/v3/enterprise/organizations',
+        '/v3/enterprise/members/service-users',
+        '/v3/enterprise/consumption/daily/organizations/{organization_id}',
+        '/v3/enterprise/consumption/daily/service-users/{service_user_id}',
       ]),
     );
   });
