@@ -15,7 +15,12 @@ export type EndpointName =
   | EnterpriseOnlyEndpoint;
 
 /** Endpoints documented for enterprise keys only (no organization-scoped path exists). */
-export type EnterpriseOnlyEndpoint = 'organizations' | 'serviceUsers' | 'organizationConsumption' | 'serviceUserConsumption';
+export type EnterpriseOnlyEndpoint =
+  | 'organizations'
+  | 'serviceUsers'
+  | 'organizationConsumption'
+  | 'serviceUserConsumption'
+  | 'consumptionCycles';
 
 export interface EndpointInfo {
   /** Path template; `{org_id}` (the scope's org) and one partition id (`{user_id}`, …) are filled in encoded. */
@@ -79,6 +84,11 @@ export const ENDPOINTS: EndpointMap = {
       template: '/v3/enterprise/consumption/daily/service-users/{service_user_id}',
       permission: ['ViewAccountConsumption', 'ManageBilling'],
       label: 'daily consumption per service user',
+    },
+    consumptionCycles: {
+      template: '/v3/enterprise/consumption/cycles',
+      permission: ['ViewAccountConsumption', 'ManageBilling'],
+      label: 'billing cycles',
     },
   },
   organization: {

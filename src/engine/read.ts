@@ -16,6 +16,7 @@ import { Directories } from './directory.js';
 import type { ReadOutput } from './output.js';
 import { readDayWindows } from './read-day-windows.js';
 import { readDirectory } from './read-directory.js';
+import { readList } from './read-list.js';
 import type { StreamState } from './state.js';
 import { RecordLimitReached, StreamRun, type ReadShared } from './stream-run.js';
 import { WindowPolicies } from './window-policy.js';
@@ -142,6 +143,8 @@ async function readStream(run: StreamRun): Promise<void> {
       return readDirectory(run, source.directory);
     case 'day-windows':
       return readDayWindows(run, source);
+    case 'list':
+      return readList(run, source);
   }
 }
 

@@ -7,6 +7,7 @@ import { PERMISSION_NAMES, hasPermission } from './keys.js';
 import { problem, type ApiResponse } from './api-response.js';
 import { handleConsumption } from './endpoints/consumption.js';
 import { handleMembers } from './endpoints/members.js';
+import { handleCycles } from './endpoints/cycles.js';
 import { handleOrganizations, handleServiceUsers } from './endpoints/directory-listings.js';
 import { handleMetrics } from './endpoints/metrics.js';
 import { handleSelf } from './endpoints/self.js';
@@ -101,6 +102,8 @@ export function answerRequest(request: IncomingRequest, state: ApiState): ApiRes
       return handleOrganizations(endpointRequest, state);
     case 'service-users':
       return handleServiceUsers(endpointRequest, state);
+    case 'cycles':
+      return handleCycles(endpointRequest, state);
     case 'metrics':
       return handleMetrics(endpointRequest, state);
     case 'sessions':

@@ -5,6 +5,7 @@
  */
 import { dayOfSeconds, formatDay } from '../devin/billing-day.js';
 import type { SimulatedDataSet } from './data-set.js';
+import { billingCycles } from './endpoints/cycles.js';
 import type { ConsumptionRow } from './types.js';
 
 export interface ConsumptionTotalRecord {
@@ -37,7 +38,15 @@ export interface ServiceUserRecord {
   role_assignments: unknown[];
 }
 
+export interface ConsumptionCycleRecord {
+  cycle_start: string;
+  cycle_end: string;
+  first_billing_day: string;
+  last_billing_day: string;
+}
+
 export interface ConsumersTruth {
+  consumption_cycles: ConsumptionCycleRecord[];
   daily_consumption_totals: ConsumptionTotalRecord[];
   daily_consumption_by_organization: ConsumptionTotalRecord[];
   daily_consumption_by_service_user: ServiceUserConsumptionRecord[];
@@ -62,11 +71,18 @@ export function computeConsumersTruth(data: SimulatedDataSet, scopeOrgId: string
   });
   const totals = data.scopeConsumptionRows(startDay, endDay, scopeOrgId).map((row) => rowRecord(row, scopeOrgId));
   if (scopeOrgId !== null) {
-    return { daily_consumption_totals: totals, daily_consumption_by_organization: [], daily_consumption_by_service_user: [], organizations: [], service_users: [] };
+    return { consumption_cycles: [], daily_consumption_totals: totals, daily_consumption_by_organization: [], daily_consumption_by_service_user: [], organizations: [], service_users: [] };
   }
   const organizations = data.consumers.organizations().sort(byId((org) => org.org_id));
   const users = data.consumers.serviceUsers(null).sort(byId((user) => user.service_user_id));
   return {
+    // Every cycle the API lists, whatever the date range (SPEC §5.2).
+    consumption_cycles: billingCycles(data).map((cycle) => ({
+      cycle_start: dateTime(cycle.after)!,
+      cycle_end: dateTime(cycle.before)!,
+      first_billing_day: formatDay(dayOfSeconds(cycle.after)),
+      last_billing_day: formatDay(dayOfSeconds(cycle.before - 1)),
+    })),
     daily_consumption_totals: totals,
     daily_consumption_by_organization: organizations.flatMap((org) =>
       data.scopeConsumptionRows(startDay, endDay, org.org_id).map((row) => rowRecord(row, org.org_id)),

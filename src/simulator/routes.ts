@@ -11,6 +11,7 @@ export type Endpoint =
   | { kind: 'consumption'; target: ConsumptionTarget }
   | { kind: 'organizations' }
   | { kind: 'service-users' }
+  | { kind: 'cycles' }
   | { kind: 'metrics' }
   | { kind: 'sessions'; insights: boolean }
   | { kind: 'session-messages' }
@@ -72,6 +73,7 @@ export const ROUTES: readonly Route[] = [
 
   // Organizations, service users and their consumption (enterprise keys only). ':user' carries the id.
   { pattern: ['v3', 'enterprise', 'organizations'], scope: 'enterprise', permission: 'organizations', endpoint: { kind: 'organizations' } },
+  { pattern: ['v3', 'enterprise', 'consumption', 'cycles'], scope: 'enterprise', permission: 'consumption', endpoint: { kind: 'cycles' } },
   { pattern: ['v3', 'enterprise', 'members', 'service-users'], scope: 'enterprise', permission: 'membership', endpoint: { kind: 'service-users' } },
   { pattern: ['v3', 'enterprise', 'consumption', 'daily', 'organizations', ':user'], scope: 'enterprise', permission: 'consumption', endpoint: { kind: 'consumption', target: 'organization' } },
   { pattern: ['v3', 'enterprise', 'consumption', 'daily', 'service-users', ':user'], scope: 'enterprise', permission: 'consumption', endpoint: { kind: 'consumption', target: 'service-user' } },

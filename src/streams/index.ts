@@ -4,6 +4,7 @@ import {
   dailyConsumptionByServiceUserStream,
   dailyConsumptionTotalsStream,
 } from './consumption-beyond-members.js';
+import { consumptionCyclesStream } from './consumption-cycles.js';
 import { dailyConsumptionStream } from './daily-consumption.js';
 import { organizationsDirectory, organizationsStream } from './organizations.js';
 import { serviceUsersDirectory, serviceUsersStream } from './service-users.js';
@@ -20,6 +21,7 @@ export const STREAMS: readonly StreamDeclaration[] = [
   dailyConsumptionTotalsStream,
   dailyConsumptionByOrganizationStream,
   dailyConsumptionByServiceUserStream,
+  consumptionCyclesStream,
   organizationsStream,
   serviceUsersStream,
 ];

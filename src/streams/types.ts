@@ -93,6 +93,14 @@ export type SourceSpec =
       records(body: unknown, range: DayRange, partition: PartitionRef | undefined, ctx: PlanContext): NormalizedRecord[];
     };
 
+export interface ListSourceSpec {
+  kind: 'list';
+  endpoint: EndpointName;
+  query?: QueryParams;
+  /** The record of one item, or undefined (and ctx.skipRow) when it cannot be keyed. */
+  record(item: unknown, ctx: PlanContext): NormalizedRecord | undefined;
+}
+
 export interface StreamDeclaration {
   name: StreamName;
   description: string;
@@ -104,7 +112,7 @@ export interface StreamDeclaration {
   default: boolean;
   /** Incremental streams only. */
   cursor?: CursorSpec;
-  source: SourceSpec;
+  source: SourceSpec | ListSourceSpec;
   /** Every endpoint whose permission the stream needs (check probes them; 403s name them). */
   endpoints: readonly EndpointName[];
 }

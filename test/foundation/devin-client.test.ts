@@ -295,6 +295,7 @@ describe('the endpoint map', () => {
       serviceUsers: ['/v3/enterprise/members/service-users', ['ViewAccountMembership', 'ManageAccountMembership']],
       organizationConsumption: ['/v3/enterprise/consumption/daily/organizations/{organization_id}', ['ViewAccountConsumption', 'ManageBilling']],
       serviceUserConsumption: ['/v3/enterprise/consumption/daily/service-users/{service_user_id}', ['ViewAccountConsumption', 'ManageBilling']],
+      consumptionCycles: ['/v3/enterprise/consumption/cycles', ['ViewAccountConsumption', 'ManageBilling']],
     },
     organization: {
       members: ['/v3beta1/organizations/{org_id}/members/users', ['ViewOrgMembership']],

@@ -13,9 +13,9 @@ import { scratchDir } from '../helpers/files.js';
 import { FIXED_NOW, FIXED_TODAY, expectRecordsToEqualTruth, readWith, recordsOf } from '../helpers/read.js';
 
 const START = '2026-01-20';
-const ENTERPRISE_ONLY = ['daily_consumption_by_organization', 'daily_consumption_by_service_user', 'organizations', 'service_users'] as const;
+const ENTERPRISE_ONLY = ['consumption_cycles', 'daily_consumption_by_organization', 'daily_consumption_by_service_user', 'organizations', 'service_users'] as const;
 const CONSUMPTION = ['daily_consumption_totals', 'daily_consumption_by_organization', 'daily_consumption_by_service_user'] as const;
-const ALL = [...CONSUMPTION, 'organizations', 'service_users'] as const;
+const ALL = [...CONSUMPTION, 'organizations', 'service_users', 'consumption_cycles'] as const;
 let sim: Simulator;
 
 beforeAll(async () => {
@@ -40,6 +40,13 @@ describe('in enterprise scope', () => {
     const inactive = new Set(users.filter((u) => u.expires_at !== null || u.deleted_at !== null).map((u) => u.service_user_id));
     expect(recordsOf(run, 'daily_consumption_by_service_user').some((r) => inactive.has(r.service_user_id as string))).toBe(true);
     expect(sim.requests.some((r) => r.path === '/v3/enterprise/members/service-users' && r.query.include_inactive?.[0] === 'true')).toBe(true);
+    // Cycles: every one the API lists (history before start_date too), contiguous, on 08:00Z boundaries.
+    const cycles = recordsOf(run, 'consumption_cycles');
+    expect(cycles.some((c) => (c.first_billing_day as string) < START)).toBe(true);
+    for (const [i, cycle] of cycles.entries()) {
+      expect(cycle.cycle_start as string).toMatch(/T08:00:00Z$/);
+      if (i > 0) expect(cycle.cycle_start).toBe(cycles[i - 1]!.cycle_end);
+    }
   });
 
   it('asks windows that start on 08:00Z and span at most window_days, for each consumption endpoint', async () => {

@@ -124,6 +124,7 @@ describe('stderr: logs and metrics', () => {
         '/v3/enterprise/members/service-users',
         '/v3/enterprise/consumption/daily/organizations/{organization_id}',
         '/v3/enterprise/consumption/daily/service-users/{service_user_id}',
+        '/v3/enterprise/consumption/cycles',
       ]),
     );
   });

@@ -10,7 +10,7 @@ import type { ApiState, EndpointRequest } from '../api-state.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './members.js';
 
 export function handleOrganizations(request: EndpointRequest, state: ApiState): ApiResponse {
-  return paged(request, state, 'organizations', state.data.consumers.organizations());
+  return pagedList(request, state, 'organizations', state.data.consumers.organizations());
 }
 
 export function handleServiceUsers(request: EndpointRequest, state: ApiState): ApiResponse {
@@ -22,10 +22,11 @@ export function handleServiceUsers(request: EndpointRequest, state: ApiState): A
     .serviceUsers(request.scopeOrgId)
     .filter((user) => inactive === 'true' || isActive(user))
     .map(({ stoppedDay: _stopped, org_id: _org, ...item }) => item);
-  return paged(request, state, 'service-users', users);
+  return pagedList(request, state, 'service-users', users);
 }
 
-function paged(request: EndpointRequest, state: ApiState, name: string, items: readonly unknown[]): ApiResponse {
+/** A small list, cursor-paginated by position. */
+export function pagedList(request: EndpointRequest, state: ApiState, name: string, items: readonly unknown[]): ApiResponse {
   const issues: ValidationIssue[] = [];
   const first = integerParam(request.query, 'first', { min: 1, max: MAX_PAGE_SIZE }, issues) ?? DEFAULT_PAGE_SIZE;
   if (issues.length > 0) return validationError(issues);
