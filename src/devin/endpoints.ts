@@ -14,10 +14,19 @@ export type EndpointName =
   | 'prMetrics'
   | 'sessions'
   | 'sessionInsights'
-  | 'sessionMessages';
+  | 'sessionMessages'
+  | EnterpriseOnlyEndpoint;
+
+/** Endpoints documented for enterprise keys only (no organization-scoped path exists). */
+export type EnterpriseOnlyEndpoint =
+  | 'organizations'
+  | 'serviceUsers'
+  | 'organizationConsumption'
+  | 'serviceUserConsumption'
+  | 'consumptionCycles';
 
 export interface EndpointInfo {
-  /** Path template; `{org_id}` and `{user_id}` are filled in encoded. */
+  /** Path template; `{org_id}` (the scope's org) and one partition id (`{user_id}`, …) are filled in encoded. */
   template: string;
   /** The permission the key needs, with the older documented name after it. */
   permission: readonly string[];
@@ -27,7 +36,12 @@ export interface EndpointInfo {
 
 export const SELF_PATH = '/v3/self';
 
-export const ENDPOINTS: Record<Scope['kind'], Record<EndpointName, EndpointInfo>> = {
+export interface EndpointMap {
+  enterprise: Record<EndpointName, EndpointInfo>;
+  organization: Record<Exclude<EndpointName, EnterpriseOnlyEndpoint>, EndpointInfo> & Partial<Record<EnterpriseOnlyEndpoint, EndpointInfo>>;
+}
+
+export const ENDPOINTS: EndpointMap = {
   enterprise: {
     members: {
       template: '/v3/enterprise/members/users',
@@ -68,6 +82,31 @@ export const ENDPOINTS: Record<Scope['kind'], Record<EndpointName, EndpointInfo>
       template: '/v3/enterprise/sessions/{session_id}/messages',
       permission: ['ViewAccountSessions', 'ViewOrgSessions'],
       label: 'session messages',
+    },
+    organizations: {
+      template: '/v3/enterprise/organizations',
+      permission: ['ManageOrganizations'],
+      label: 'organization list',
+    },
+    serviceUsers: {
+      template: '/v3/enterprise/members/service-users',
+      permission: ['ViewAccountMembership', 'ManageAccountMembership'],
+      label: 'service-user list',
+    },
+    organizationConsumption: {
+      template: '/v3/enterprise/consumption/daily/organizations/{organization_id}',
+      permission: ['ViewAccountConsumption', 'ManageBilling'],
+      label: 'daily consumption per organization',
+    },
+    serviceUserConsumption: {
+      template: '/v3/enterprise/consumption/daily/service-users/{service_user_id}',
+      permission: ['ViewAccountConsumption', 'ManageBilling'],
+      label: 'daily consumption per service user',
+    },
+    consumptionCycles: {
+      template: '/v3/enterprise/consumption/cycles',
+      permission: ['ViewAccountConsumption', 'ManageBilling'],
+      label: 'billing cycles',
     },
   },
   organization: {
@@ -116,7 +155,9 @@ export const ENDPOINTS: Record<Scope['kind'], Record<EndpointName, EndpointInfo>
 };
 
 export function endpointInfo(scope: Scope, name: EndpointName): EndpointInfo {
-  return ENDPOINTS[scope.kind][name];
+  const info = (ENDPOINTS[scope.kind] as Partial<Record<EndpointName, EndpointInfo>>)[name];
+  if (!info) throw new Error(`the ${name} endpoint has no ${scope.kind}-scoped path`);
+  return info;
 }
 
 /** "ViewAccountConsumption (ManageBilling in older docs)". */
@@ -135,12 +176,12 @@ export function encodePathSegment(value: string): string {
 }
 
 /**
- * The request path of an endpoint for a scope, with the item id (`user_id`, `session_id`) when the
+ * The request path of an endpoint for a scope, with the item id (`user_id`, `session_id`, …) when the
  * endpoint takes one: exactly as the API gave it, as one encoded segment.
  */
 export function endpointPath(scope: Scope, name: EndpointName, itemId?: string): string {
   const { template } = endpointInfo(scope, name);
-  return template.replace(/\{(org_id|user_id|session_id)\}/g, (_, param: string) => {
+  return template.replace(/\{(\w+)\}/g, (_, param: string) => {
     if (param === 'org_id') {
       if (scope.kind !== 'organization') throw new Error(`${template} needs an organization scope`);
       return encodePathSegment(scope.orgId);
@@ -153,7 +194,7 @@ export function endpointPath(scope: Scope, name: EndpointName, itemId?: string):
 /** Which endpoint of the scope a request path belongs to (for messages about a failed request). */
 export function endpointForPath(scope: Scope, path: string): EndpointInfo | undefined {
   return Object.values(ENDPOINTS[scope.kind]).find((info) => {
-    const pattern = info.template.replace(/\{(org_id|user_id|session_id)\}/g, '[^/]+');
+    const pattern = info.template.replace(/\{\w+\}/g, '[^/]+');
     return new RegExp(`^${pattern}$`).test(path);
   });
 }

@@ -18,6 +18,7 @@ import { readDayWindows } from './read-day-windows.js';
 import { readDirectory } from './read-directory.js';
 import { groupRuns, type ReadGroup } from './read-groups.js';
 import { readTimeWindows } from './read-time-windows.js';
+import { readList } from './read-list.js';
 import type { StreamState } from './state.js';
 import { RecordLimitReached, StreamRun, type ReadShared } from './stream-run.js';
 import { WindowPolicies } from './window-policy.js';
@@ -204,6 +205,9 @@ async function readGroup(group: ReadGroup): Promise<Map<StreamRun, unknown>> {
       break;
     case 'day-windows':
       await readDayWindows(run, source);
+      break;
+    case 'list':
+      await readList(run, source);
       break;
     default:
       throw new Error(`${run.name}: a ${source.kind} stream is read with its list`);

@@ -91,7 +91,7 @@ export function endpointTemplate(path: string): string {
 
 const TEMPLATE_PATTERNS: ReadonlyArray<{ template: string; pattern: RegExp }> = [
   SELF_PATH,
-  ...Object.values(ENDPOINTS).flatMap((byName) => Object.values(byName).map((info) => info.template)),
+  ...Object.values(ENDPOINTS).flatMap((byName) => Object.values(byName as Record<string, { template: string }>).map((info) => info.template)),
 ].map((template) => ({
   template,
   pattern: new RegExp(

@@ -17,7 +17,7 @@ export interface PageInfo {
   advanceCursor?: string;
 }
 
-export type EndpointKind = 'self' | 'members' | 'consumption' | 'metrics' | 'sessions' | 'session_messages' | 'active_users';
+export type EndpointKind = 'self' | 'members' | 'consumption' | 'metrics' | 'sessions' | 'session_messages' | 'active_users' | 'directory';
 
 export interface ApiResponse {
   status: number;

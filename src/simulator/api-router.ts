@@ -7,6 +7,8 @@ import { PERMISSION_NAMES, hasPermission } from './keys.js';
 import { problem, type ApiResponse } from './api-response.js';
 import { handleConsumption } from './endpoints/consumption.js';
 import { handleMembers } from './endpoints/members.js';
+import { handleCycles } from './endpoints/cycles.js';
+import { handleOrganizations, handleServiceUsers } from './endpoints/directory-listings.js';
 import { handleMetrics } from './endpoints/metrics.js';
 import { handleSelf } from './endpoints/self.js';
 import { handleActiveUsers } from './endpoints/active-users.js';
@@ -95,7 +97,13 @@ export function answerRequest(request: IncomingRequest, state: ApiState): ApiRes
     case 'members':
       return handleMembers(endpointRequest, state, endpoint.listing);
     case 'consumption':
-      return handleConsumption(endpointRequest, state, endpoint.perUser);
+      return handleConsumption(endpointRequest, state, endpoint.target);
+    case 'organizations':
+      return handleOrganizations(endpointRequest, state);
+    case 'service-users':
+      return handleServiceUsers(endpointRequest, state);
+    case 'cycles':
+      return handleCycles(endpointRequest, state);
     case 'metrics':
       return handleMetrics(endpointRequest, state);
     case 'sessions':

@@ -9,6 +9,7 @@
 import { dayOfMillis, dayStartSeconds } from '../devin/billing-day.js';
 import { daysToVisit, toCents } from './day-range.js';
 import { SessionData } from './session-data.js';
+import { ConsumerDirectory, type DirectoryServiceUser } from './consumer-directory.js';
 import { freezeMember, generateMember } from './member-generator.js';
 import {
   addPrCounts,
@@ -76,6 +77,35 @@ export class SimulatedDataSet implements SimulatorData {
     this.#nextIndex = options.members;
     this.#firstDay = dayOfMillis(options.now()) - options.days + 1;
     this.sessionData = SessionData.create({ ...options, sessions: options.sessions ?? 0, historyStart: dayStartSeconds(this.#firstDay) });
+    this.consumers = new ConsumerDirectory({
+      seed: options.seed,
+      orgs: options.orgs,
+      firstDay: this.#firstDay,
+      startDay: dayOfMillis(options.now()),
+      activeServiceUsers: (orgId) => this.sessionData.serviceUsers(orgId),
+    });
+  }
+
+  /** Organizations and service users (listed, consuming); see consumer-directory.ts. */
+  readonly consumers: ConsumerDirectory;
+
+  /** A service user created while the simulator runs: listed and consuming from the first day. */
+  addServiceUser(orgId: string, serviceUserId: string, name?: string): DirectoryServiceUser {
+    const user = this.consumers.addServiceUser(orgId, serviceUserId, name);
+    this.#version++;
+    return user;
+  }
+
+  /** One service user's rows, as `/consumption/daily/service-users/{id}` serves them. */
+  serviceUserConsumptionRows(serviceUserId: string, fromDay: number, toDay: number): ConsumptionRow[] {
+    const user = this.consumers.serviceUser(serviceUserId);
+    if (user === undefined) return [];
+    const rows: ConsumptionRow[] = [];
+    for (const day of daysToVisit(fromDay, toDay, this.#firstDay, this.today(), [])) {
+      const cell = this.consumers.consumption(user, day);
+      if (cell !== null) rows.push({ date: dayStartSeconds(day), acus: cell.acus, acus_by_product: { ...cell.acus_by_product } });
+    }
+    return rows;
   }
 
   /** Sessions, their messages and insights, active users (see session-data.ts). */
@@ -205,10 +235,14 @@ export class SimulatedDataSet implements SimulatorData {
     return rows;
   }
 
+  /** Members whose home is in the scope plus the scope's service users (what the API bills). */
   #sumConsumptionOfDay(day: number, orgId: string | null | undefined): CentsRow | null {
     let sum: CentsRow | null = null;
-    for (const member of this.#attributedMembers(orgId)) {
-      const cell = this.#consumptionCell(member, day);
+    const cells = [
+      ...this.#attributedMembers(orgId).map((member) => this.#consumptionCell(member, day)),
+      ...this.consumers.serviceUsers(orgId ?? null).map((user) => this.consumers.consumption(user, day)),
+    ];
+    for (const cell of cells) {
       if (cell === null) continue;
       sum ??= { acus: 0, devin: 0, cascade: 0, terminal: 0, review: null };
       sum.acus += toCents(cell.acus);

@@ -8,6 +8,7 @@
  * sessions family and active_users as ground-truth-sessions.ts says.
  */
 import { dayOfSeconds, dayStartSeconds, formatDay, parseDay } from '../devin/billing-day.js';
+import { computeConsumersTruth } from './ground-truth-consumers.js';
 import { computeSessionsTruth } from './ground-truth-sessions.js';
 import { KEY_ENTERPRISE } from './keys.js';
 import { idpRoleAssignmentsOf, isDirect, isIdp, roleAssignmentsOf } from './member-views.js';
@@ -125,5 +126,12 @@ export function computeGroundTruth(source: GroundTruthSource, query: GroundTruth
     readStart,
     range: query.sessionsRange ?? { start: dayStartSeconds(startDay), end: Math.min(dayStartSeconds(endDay + 1), readStart) },
   });
-  return { members, daily_consumption: dailyConsumption, pr_metrics: prMetrics, pr_metrics_by_member: prMetricsByMember, ...sessions };
+  return {
+    members,
+    daily_consumption: dailyConsumption,
+    pr_metrics: prMetrics,
+    pr_metrics_by_member: prMetricsByMember,
+    ...sessions,
+    ...computeConsumersTruth(source.data, scopeOrgId, startDay, endDay),
+  };
 }

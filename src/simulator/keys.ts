@@ -30,13 +30,13 @@ export function defaultKeys(orgs: readonly string[]): Record<string, SimulatorKe
     [KEY_ORG]: { scope: 'organization', orgId: first, permissions: 'all' },
     [KEY_ORG_BETA]: { scope: 'organization', orgId: second, permissions: 'all' },
     // Each "no X" key lacks only X (so they hold the sessions permission too).
-    [KEY_ENT_NO_METRICS]: { scope: 'enterprise', permissions: ['membership', 'consumption', 'sessions'] },
-    [KEY_ENT_NO_BILLING]: { scope: 'enterprise', permissions: ['membership', 'metrics', 'sessions'] },
+    [KEY_ENT_NO_METRICS]: { scope: 'enterprise', permissions: ['membership', 'consumption', 'sessions', 'organizations'] },
+    [KEY_ENT_NO_BILLING]: { scope: 'enterprise', permissions: ['membership', 'metrics', 'sessions', 'organizations'] },
     [KEY_ENT_ONLY_MEMBERS]: { scope: 'enterprise', permissions: ['membership'] },
     [KEY_ORG_NO_MEMBERS]: { scope: 'organization', orgId: first, permissions: ['consumption', 'metrics', 'sessions'] },
     [KEY_SELF_FORBIDDEN]: { scope: 'enterprise', permissions: 'all', selfStatus: 403 },
     [KEY_ORG_EMPTY]: { scope: 'organization', orgId: EMPTY_ORG_ID, permissions: 'all' },
-    [KEY_ENT_NO_SESSIONS]: { scope: 'enterprise', permissions: ['membership', 'consumption', 'metrics'] },
+    [KEY_ENT_NO_SESSIONS]: { scope: 'enterprise', permissions: ['membership', 'consumption', 'metrics', 'organizations'] },
     [KEY_ORG_NO_SESSIONS]: { scope: 'organization', orgId: first, permissions: ['membership', 'consumption', 'metrics'] },
   };
 }
@@ -54,11 +54,13 @@ export const PERMISSION_NAMES: Record<'enterprise' | 'organization', Record<Perm
     consumption: 'ViewAccountConsumption',
     metrics: 'ViewAccountMetrics',
     sessions: 'ViewAccountSessions',
+    organizations: 'ManageOrganizations',
   },
   organization: {
     membership: 'ViewOrgMembership',
     consumption: 'ManageBilling',
     metrics: 'ViewOrgMetrics',
     sessions: 'ViewOrgSessions',
+    organizations: 'ManageOrganizations',
   },
 };

@@ -2,12 +2,16 @@
  * The simulated endpoints and how a decoded path matches them.
  */
 import type { ActivePeriod } from './session-types.js';
+import type { ConsumptionTarget } from './endpoints/consumption.js';
 import type { PermissionGroup } from './types.js';
 
 export type Endpoint =
   | { kind: 'self' }
   | { kind: 'members'; listing: 'direct' | 'idp' }
-  | { kind: 'consumption'; perUser: boolean }
+  | { kind: 'consumption'; target: ConsumptionTarget }
+  | { kind: 'organizations' }
+  | { kind: 'service-users' }
+  | { kind: 'cycles' }
   | { kind: 'metrics' }
   | { kind: 'sessions'; insights: boolean }
   | { kind: 'session-messages' }
@@ -34,8 +38,8 @@ export interface RouteMatch {
 
 const directMembers: Endpoint = { kind: 'members', listing: 'direct' };
 const idpMembers: Endpoint = { kind: 'members', listing: 'idp' };
-const scopeConsumption: Endpoint = { kind: 'consumption', perUser: false };
-const userConsumption: Endpoint = { kind: 'consumption', perUser: true };
+const scopeConsumption: Endpoint = { kind: 'consumption', target: 'scope' };
+const userConsumption: Endpoint = { kind: 'consumption', target: 'user' };
 const metrics: Endpoint = { kind: 'metrics' };
 const sessions: Endpoint = { kind: 'sessions', insights: false };
 const insights: Endpoint = { kind: 'sessions', insights: true };
@@ -66,6 +70,13 @@ export const ROUTES: readonly Route[] = [
   { pattern: ['v3', 'enterprise', 'consumption', 'daily', 'users', ':user'], scope: 'enterprise', permission: 'consumption', endpoint: userConsumption },
   { pattern: ['v3', 'organizations', ':org', 'consumption', 'daily'], scope: 'organization', permission: 'consumption', endpoint: scopeConsumption },
   { pattern: ['v3', 'organizations', ':org', 'consumption', 'daily', 'users', ':user'], scope: 'organization', permission: 'consumption', endpoint: userConsumption },
+
+  // Organizations, service users and their consumption (enterprise keys only). ':user' carries the id.
+  { pattern: ['v3', 'enterprise', 'organizations'], scope: 'enterprise', permission: 'organizations', endpoint: { kind: 'organizations' } },
+  { pattern: ['v3', 'enterprise', 'consumption', 'cycles'], scope: 'enterprise', permission: 'consumption', endpoint: { kind: 'cycles' } },
+  { pattern: ['v3', 'enterprise', 'members', 'service-users'], scope: 'enterprise', permission: 'membership', endpoint: { kind: 'service-users' } },
+  { pattern: ['v3', 'enterprise', 'consumption', 'daily', 'organizations', ':user'], scope: 'enterprise', permission: 'consumption', endpoint: { kind: 'consumption', target: 'organization' } },
+  { pattern: ['v3', 'enterprise', 'consumption', 'daily', 'service-users', ':user'], scope: 'enterprise', permission: 'consumption', endpoint: { kind: 'consumption', target: 'service-user' } },
 
   { pattern: ['v3', 'enterprise', 'metrics', 'prs'], scope: 'enterprise', permission: 'metrics', endpoint: metrics },
   { pattern: ['v3', 'organizations', ':org', 'metrics', 'prs'], scope: 'organization', permission: 'metrics', endpoint: metrics },

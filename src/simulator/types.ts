@@ -3,6 +3,8 @@
  * these shapes, so they change only additively.
  */
 
+import type { ConsumersTruth } from './ground-truth-consumers.js';
+import type { ConsumerDirectory, DirectoryServiceUser } from './consumer-directory.js';
 import type {
   ActiveUsersRecord,
   SessionInsightsRecord,
@@ -12,7 +14,7 @@ import type {
   SimulatorSessionData,
 } from './session-types.js';
 
-export type PermissionGroup = 'membership' | 'consumption' | 'metrics' | 'sessions';
+export type PermissionGroup = 'membership' | 'consumption' | 'metrics' | 'sessions' | 'organizations';
 
 export interface SimulatorKey {
   scope: 'enterprise' | 'organization';
@@ -298,6 +300,12 @@ export interface SimulatorData extends SimulatorSessionData {
   consumptionRows(userId: string, fromDay: number, toDay: number, orgId?: string | null): ConsumptionRow[];
   /** Whole-scope rows (sums over the users attributed to the scope), as `/consumption/daily` serves them. */
   scopeConsumptionRows(fromDay: number, toDay: number, orgId?: string | null): ConsumptionRow[];
+  /** Organizations and service users (inactive ones included) as the directory endpoints list them. */
+  readonly consumers: ConsumerDirectory;
+  /** One service user's rows of billing days fromDay..toDay (inclusive). */
+  serviceUserConsumptionRows(serviceUserId: string, fromDay: number, toDay: number): ConsumptionRow[];
+  /** A service user created while the simulator runs: listed, and consuming from the first day. */
+  addServiceUser(orgId: string, serviceUserId: string, name?: string): DirectoryServiceUser;
   /** Summed counts of the users (null = every member of the scope) over fromDay..toDay (inclusive). */
   prCounts(userIds: string[] | null, fromDay: number, toDay: number, orgId?: string | null): PrCounts;
   /** Billing day (day number) containing now(). */
@@ -364,7 +372,7 @@ export interface PrMetricsRecord {
   is_partial_day: boolean;
 }
 
-export interface GroundTruth {
+export interface GroundTruth extends ConsumersTruth {
   members: MemberRecord[];
   daily_consumption: ConsumptionRecord[];
   /** One row per billing day for the whole scope (user_id null). */

@@ -1,5 +1,13 @@
 /** The streams and directories this connector offers, in the order they are listed and read. */
+import {
+  dailyConsumptionByOrganizationStream,
+  dailyConsumptionByServiceUserStream,
+  dailyConsumptionTotalsStream,
+} from './consumption-beyond-members.js';
+import { consumptionCyclesStream } from './consumption-cycles.js';
 import { dailyConsumptionStream } from './daily-consumption.js';
+import { organizationsDirectory, organizationsStream } from './organizations.js';
+import { serviceUsersDirectory, serviceUsersStream } from './service-users.js';
 import { membersDirectory, membersStream } from './members.js';
 import { prMetricsByMemberStream } from './pr-metrics-by-member.js';
 import { prMetricsStream } from './pr-metrics.js';
@@ -13,6 +21,12 @@ export const STREAMS: readonly StreamDeclaration[] = [
   dailyConsumptionStream,
   prMetricsStream,
   prMetricsByMemberStream,
+  dailyConsumptionTotalsStream,
+  dailyConsumptionByOrganizationStream,
+  dailyConsumptionByServiceUserStream,
+  consumptionCyclesStream,
+  organizationsStream,
+  serviceUsersStream,
   sessionsStream,
   sessionPullRequestsStream,
   sessionInsightsStream,
@@ -21,6 +35,8 @@ export const STREAMS: readonly StreamDeclaration[] = [
 
 export const DIRECTORIES: Readonly<Record<DirectoryName, DirectoryDeclaration>> = {
   members: membersDirectory,
+  organizations: organizationsDirectory,
+  service_users: serviceUsersDirectory,
 };
 
 export function findStream(name: string): StreamDeclaration | undefined {

@@ -49,7 +49,7 @@ export interface DayRange {
 }
 
 /** Names of the partition directories (src/streams/directories.ts). */
-export type DirectoryName = 'members';
+export type DirectoryName = 'members' | 'organizations' | 'service_users';
 
 /** A listing a directory is made of (members: the direct listing and the IdP-group listing). */
 export interface DirectoryListing {
@@ -77,6 +77,7 @@ export interface DirectoryDeclaration {
 }
 
 export type SourceSpec =
+  | ListSourceSpec
   /** The records of a directory (members). */
   | { kind: 'directory'; directory: DirectoryName }
   /**
@@ -135,6 +136,14 @@ export type ChildSource =
       request(parentItem: unknown, ctx: PlanContext): ApiRequest | undefined;
       records(item: unknown, parentItem: unknown, ctx: PlanContext): NormalizedRecord[];
     };
+
+export interface ListSourceSpec {
+  kind: 'list';
+  endpoint: EndpointName;
+  query?: QueryParams;
+  /** The record of one item, or undefined (and ctx.skipRow) when it cannot be keyed. */
+  record(item: unknown, ctx: PlanContext): NormalizedRecord | undefined;
+}
 
 export interface StreamDeclaration {
   name: StreamName;

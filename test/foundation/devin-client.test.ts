@@ -295,6 +295,11 @@ describe('the endpoint map', () => {
       sessions: ['/v3/enterprise/sessions', ['ViewAccountSessions', 'ViewOrgSessions']],
       sessionInsights: ['/v3/enterprise/sessions/insights', ['ViewAccountSessions', 'ViewOrgSessions']],
       sessionMessages: ['/v3/enterprise/sessions/{session_id}/messages', ['ViewAccountSessions', 'ViewOrgSessions']],
+      organizations: ['/v3/enterprise/organizations', ['ManageOrganizations']],
+      serviceUsers: ['/v3/enterprise/members/service-users', ['ViewAccountMembership', 'ManageAccountMembership']],
+      organizationConsumption: ['/v3/enterprise/consumption/daily/organizations/{organization_id}', ['ViewAccountConsumption', 'ManageBilling']],
+      serviceUserConsumption: ['/v3/enterprise/consumption/daily/service-users/{service_user_id}', ['ViewAccountConsumption', 'ManageBilling']],
+      consumptionCycles: ['/v3/enterprise/consumption/cycles', ['ViewAccountConsumption', 'ManageBilling']],
     },
     organization: {
       members: ['/v3beta1/organizations/{org_id}/members/users', ['ViewOrgMembership']],

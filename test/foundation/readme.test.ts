@@ -83,7 +83,7 @@ describe('README check section', () => {
       Object.entries(endpointOf).map(([stream, endpoint]) => [
         `\`${stream}\``,
         cellFor(ENDPOINTS.enterprise[endpoint].permission),
-        cellFor(ENDPOINTS.organization[endpoint].permission),
+        cellFor(ENDPOINTS.organization[endpoint as 'members'].permission),
       ]),
     );
   });

@@ -41,6 +41,14 @@ REQUIRED_FIELDS.sessions = SESSION_FIELDS;
 REQUIRED_FIELDS.session_insights = [...SESSION_FIELDS, 'num_devin_messages', 'num_user_messages', 'session_size', 'analysis'];
 REQUIRED_FIELDS.session_pull_requests = ['session_id', 'pr_url', 'pr_state', 'host', 'provider', 'repository', 'pr_number', 'user_id', 'service_user_id', 'org_id', 'session_created_at', 'session_updated_at'];
 REQUIRED_FIELDS.session_messages = ['session_id', 'event_id', 'source', 'message', 'created_at', 'org_id', 'user_id', 'session_updated_at'];
+// SPEC §5.2 and §5.4.
+const CONSUMPTION_FIELDS = ['date', 'acus', 'acus_by_product', 'is_partial_day', 'org_id'];
+REQUIRED_FIELDS.daily_consumption_totals = CONSUMPTION_FIELDS;
+REQUIRED_FIELDS.daily_consumption_by_organization = CONSUMPTION_FIELDS;
+REQUIRED_FIELDS.daily_consumption_by_service_user = [...CONSUMPTION_FIELDS, 'service_user_id', 'service_user_name'];
+REQUIRED_FIELDS.consumption_cycles = ['cycle_start', 'cycle_end', 'first_billing_day', 'last_billing_day'];
+REQUIRED_FIELDS.organizations = ['org_id', 'name', 'created_at', 'updated_at', 'max_session_acu_limit', 'max_cycle_acu_limit'];
+REQUIRED_FIELDS.service_users = ['service_user_id', 'name', 'role_assignments', 'expires_at', 'deleted_at'];
 const ALWAYS_KEY: Record<string, string[]> = Object.fromEntries(
   STREAMS.map((name) => [name, (findStream(name)?.primaryKey ?? []).map((path) => path.join('.'))]),
 );
@@ -100,7 +108,9 @@ describe('schemas/*.json', () => {
     if ('date' in properties) expect(properties.date).toMatchObject({ type: 'string', format: 'date' });
     // the validator really checks the date format (ajv-formats), so a record with a bad date fails
     const validate = newAjv().compile(schema);
-    const sample: Json = Object.fromEntries(ALWAYS_KEY[stream]!.map((k) => [k, k === 'date' ? '2026-01-31' : 'u']));
+    const keyValue = (k: string): string =>
+      k === 'date' ? '2026-01-31' : properties[k]?.format === 'date-time' ? '2026-01-31T08:00:00Z' : 'u';
+    const sample: Json = Object.fromEntries(ALWAYS_KEY[stream]!.map((k) => [k, keyValue(k)]));
     expect(validate(sample), JSON.stringify(validate.errors)).toBe(true);
     if ('date' in properties) expect(validate({ ...sample, date: '2026-02-30' })).toBe(false);
     expect(validate({ ...sample, a_field_from_a_newer_api: { x: 1 } })).toBe(true);

@@ -52,9 +52,9 @@ export function primaryKey(stream: string, record: Record_): string {
   return declaration.primaryKey.map((path) => JSON.stringify(path.reduce<unknown>((value, key) => (value as Record_ | undefined)?.[key], record))).join('@');
 }
 
-export function byKey(stream: string, records: readonly Record_[]): Map<string, Record_> {
+export function byKey(stream: string, records: readonly object[]): Map<string, Record_> {
   const map = new Map<string, Record_>();
-  for (const record of records) map.set(primaryKey(stream, record), record);
+  for (const record of records as readonly Record_[]) map.set(primaryKey(stream, record), record);
   return map;
 }
 

@@ -123,7 +123,11 @@ describe('consumption', () => {
     expect(body.consumption_by_date.map((row) => dayOfSeconds(row.date))).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => TODAY - 6 + i));
     for (const row of body.consumption_by_date) {
       const day = dayOfSeconds(row.date);
-      const perUser = sim.data.members().flatMap((m) => sim.data.consumptionRows(m.user_id, day, day));
+      // Members and the service users (active or not) make up the whole enterprise's bill.
+      const perUser = [
+        ...sim.data.members().flatMap((m) => sim.data.consumptionRows(m.user_id, day, day)),
+        ...sim.data.consumers.serviceUsers(null).flatMap((u) => sim.data.serviceUserConsumptionRows(u.service_user_id, day, day)),
+      ];
       expect(row.acus).toBe(centsSum(perUser));
       const devin = perUser.reduce((sum, r) => sum + Math.round(r.acus_by_product.devin * 100), 0) / 100;
       expect(row.acus_by_product.devin).toBe(devin);
@@ -145,7 +149,11 @@ describe('consumption', () => {
     expect((await get(sim, path(outsider.user_id), KEY_ORG)).status).toBe(404);
 
     const orgDaily = await consumption(`/v3/organizations/${org}/consumption/daily` + window(dayStartSeconds(TODAY), undefined), KEY_ORG);
-    const homeRows = sim.data.members().filter((m) => m.home_org_id === org).flatMap((m) => sim.data.consumptionRows(m.user_id, TODAY, TODAY));
+    // The org's bill: members whose home it is, plus its service users.
+    const homeRows = [
+      ...sim.data.members().filter((m) => m.home_org_id === org).flatMap((m) => sim.data.consumptionRows(m.user_id, TODAY, TODAY)),
+      ...sim.data.consumers.serviceUsers(org).flatMap((u) => sim.data.serviceUserConsumptionRows(u.service_user_id, TODAY, TODAY)),
+    ];
     expect(orgDaily.consumption_by_date).toHaveLength(1);
     expect(orgDaily.consumption_by_date[0]!.acus).toBe(centsSum(homeRows));
   });

@@ -123,6 +123,13 @@ describe('stderr: logs and metrics', () => {
         '/v3/enterprise/consumption/daily/users/{user_id}',
         '/v3/enterprise/metrics/prs',
         '/v3/enterprise/sessions',
+        // The default streams over organizations and service users (SPEC §5.2, §5.4).
+        '/v3/enterprise/consumption/daily',
+        '/v3/enterprise/organizations',
+        '/v3/enterprise/members/service-users',
+        '/v3/enterprise/consumption/daily/organizations/{organization_id}',
+        '/v3/enterprise/consumption/daily/service-users/{service_user_id}',
+        '/v3/enterprise/consumption/cycles',
       ]),
     );
   });

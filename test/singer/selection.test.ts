@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { defaultStreams } from '../../src/streams/index.js';
 import { tempDir } from '../helpers/files.js';
 import { editCatalog, metadataAt, recordsOf, schemasOf, streamsSynced, type Json } from '../helpers/singer.js';
 import { configFile, discover, linesAt, SIM_OPTIONS, tap } from './support.js';
@@ -59,11 +60,13 @@ describe('stream selection', () => {
     const byDefault = editCatalog(catalog, (entry) => {
       if (entry.tap_stream_id === 'members') metadataAt(entry, [])['selected-by-default'] = false;
     });
-    expect(streamsSynced(await syncWith(byDefault))).toEqual(['daily_consumption', 'pr_metrics', 'sessions', 'session_pull_requests']);
+    // The other default streams of the key's scope (enterprise) stay selected.
+    const defaults = defaultStreams('enterprise').map((stream) => stream.name);
+    expect(streamsSynced(await syncWith(byDefault))).toEqual(defaults.filter((name) => name !== 'members'));
     const neither = editCatalog(catalog, (entry) => {
       if (entry.tap_stream_id === 'daily_consumption') delete metadataAt(entry, [])['selected-by-default'];
     });
-    expect(streamsSynced(await syncWith(neither))).toEqual(['members', 'pr_metrics', 'sessions', 'session_pull_requests']);
+    expect(streamsSynced(await syncWith(neither))).toEqual(defaults.filter((name) => name !== 'daily_consumption'));
   });
 
   it('an entry without metadata is selected; a stream missing from the catalog is not', async () => {

@@ -20,7 +20,10 @@ function windowDays(state: ApiState, timeAfter: number | undefined, timeBefore: 
   return (before - after) / SECONDS_PER_DAY;
 }
 
-export function handleConsumption(request: EndpointRequest, state: ApiState, perUser: boolean): ApiResponse {
+/** Whose consumption a path asks for: the scope, a member, an organization or a service user. */
+export type ConsumptionTarget = 'scope' | 'user' | 'organization' | 'service-user';
+
+export function handleConsumption(request: EndpointRequest, state: ApiState, target: ConsumptionTarget): ApiResponse {
   const issues: ValidationIssue[] = [];
   const timeAfter = integerParam(request.query, 'time_after', {}, issues);
   const timeBefore = integerParam(request.query, 'time_before', {}, issues);
@@ -40,7 +43,12 @@ export function handleConsumption(request: EndpointRequest, state: ApiState, per
 
   const { fromDay, toDay } = daysInWindow(timeAfter, timeBefore);
   let rows: ConsumptionRow[];
-  if (perUser) {
+  if (target === 'organization' || target === 'service-user') {
+    const id = request.match.userId ?? '';
+    const known = target === 'organization' ? state.data.orgs.includes(id) : state.data.consumers.serviceUser(id) !== undefined;
+    if (!known) return problem(404, `${target === 'organization' ? 'Organization' : 'Service user'} ${id} not found`, request.instance);
+    rows = target === 'organization' ? state.data.scopeConsumptionRows(fromDay, toDay, id) : state.data.serviceUserConsumptionRows(id, fromDay, toDay);
+  } else if (target === 'user') {
     const userId = request.match.userId ?? '';
     const member = state.data.member(userId);
     if (member === undefined || (request.scopeOrgId !== null && !member.org_ids.includes(request.scopeOrgId))) {

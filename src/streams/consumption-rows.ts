@@ -1,0 +1,59 @@
+/**
+ * Rows of a `ConsumptionResponse` (`consumption_by_date`) as plain records, for the consumption
+ * streams beyond members: the fields that say whose ACUs they are come first, then the day's.
+ * Same guards as daily_consumption: rows outside the requested window or repeated are skipped.
+ */
+import { ResponseShapeError } from '../devin/errors.js';
+import { RowTyper, billingDayOfRowDate, dayLabel, isRecord, type NormalizedRecord } from './normalize.js';
+import type { DayRange, PlanContext } from './types.js';
+
+export interface ConsumptionOwner {
+  /** Fields written before `date` (service_user_id, …). */
+  head: Readonly<Record<string, unknown>>;
+  /** `org_id` of the rows. */
+  orgId: string | null;
+  /** "an organization" — for the shape error. */
+  label: string;
+}
+
+export function consumptionRowRecords(body: unknown, owner: ConsumptionOwner, range: DayRange, ctx: PlanContext): NormalizedRecord[] {
+  const rows = isRecord(body) ? body.consumption_by_date : undefined;
+  if (!Array.isArray(rows)) {
+    throw new ResponseShapeError(`consumption for ${owner.label} came back without a consumption_by_date array`);
+  }
+  const out: NormalizedRecord[] = [];
+  const seen = new Set<number>();
+  for (const row of rows) {
+    const day = isRecord(row) ? billingDayOfRowDate(row.date) : undefined;
+    if (!isRecord(row) || day === undefined) {
+      ctx.skipRow('a consumption row without a usable date');
+      continue;
+    }
+    if (day < range.from || day > range.to) {
+      ctx.skipRow('a consumption row dated outside the requested window');
+      continue;
+    }
+    if (seen.has(day)) {
+      ctx.skipRow('a second consumption row for the same billing day');
+      continue;
+    }
+    seen.add(day);
+    const typer = new RowTyper();
+    const products = typer.object(row.acus_by_product, 'acus_by_product');
+    const data: Record<string, unknown> = {
+      ...owner.head,
+      date: dayLabel(day),
+      acus: typer.number(row.acus, 'acus'),
+      acus_by_product: products && {
+        devin: typer.number(products.devin, 'acus_by_product.devin'),
+        cascade: typer.number(products.cascade, 'acus_by_product.cascade'),
+        terminal: typer.number(products.terminal, 'acus_by_product.terminal'),
+        review: typer.number(products.review, 'acus_by_product.review'),
+      },
+      org_id: owner.orgId,
+      is_partial_day: day === ctx.today,
+    };
+    out.push(typer.changes ? { data, changes: typer.changes } : { data });
+  }
+  return out;
+}
