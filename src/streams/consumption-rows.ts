@@ -16,12 +16,21 @@ export interface ConsumptionOwner {
   label: string;
 }
 
-export function consumptionRowRecords(body: unknown, owner: ConsumptionOwner, range: DayRange, ctx: PlanContext): NormalizedRecord[] {
-  const rows = isRecord(body) ? body.consumption_by_date : undefined;
-  if (!Array.isArray(rows)) {
-    throw new ResponseShapeError(`consumption for ${owner.label} came back without a consumption_by_date array`);
-  }
-  const out: NormalizedRecord[] = [];
+/** One usable row of a `consumption_by_date` array, typed (a value of the wrong type is nulled and recorded). */
+export interface TypedConsumptionRow {
+  day: number;
+  acus: number | null;
+  byProduct: { devin: number | null; cascade: number | null; terminal: number | null; review: number | null } | null;
+  changes: RowTyper['changes'];
+}
+
+/**
+ * The rows every consumption stream can key: a usable date, inside the window asked for (never trust
+ * the API's bound semantics: a row outside it belongs to a neighbouring window and would be a duplicate
+ * key there), once per billing day. The others are skipped and counted (ctx.skipRow).
+ */
+export function typedConsumptionRows(rows: readonly unknown[], range: DayRange, ctx: PlanContext): TypedConsumptionRow[] {
+  const out: TypedConsumptionRow[] = [];
   const seen = new Set<number>();
   for (const row of rows) {
     const day = isRecord(row) ? billingDayOfRowDate(row.date) : undefined;
@@ -40,20 +49,32 @@ export function consumptionRowRecords(body: unknown, owner: ConsumptionOwner, ra
     seen.add(day);
     const typer = new RowTyper();
     const products = typer.object(row.acus_by_product, 'acus_by_product');
+    const acus = typer.number(row.acus, 'acus');
+    const byProduct = products && {
+      devin: typer.number(products.devin, 'acus_by_product.devin'),
+      cascade: typer.number(products.cascade, 'acus_by_product.cascade'),
+      terminal: typer.number(products.terminal, 'acus_by_product.terminal'),
+      review: typer.number(products.review, 'acus_by_product.review'),
+    };
+    out.push({ day, acus, byProduct, changes: typer.changes });
+  }
+  return out;
+}
+
+export function consumptionRowRecords(body: unknown, owner: ConsumptionOwner, range: DayRange, ctx: PlanContext): NormalizedRecord[] {
+  const rows = isRecord(body) ? body.consumption_by_date : undefined;
+  if (!Array.isArray(rows)) {
+    throw new ResponseShapeError(`consumption for ${owner.label} came back without a consumption_by_date array`);
+  }
+  return typedConsumptionRows(rows, range, ctx).map(({ day, acus, byProduct, changes }) => {
     const data: Record<string, unknown> = {
       ...owner.head,
       date: dayLabel(day),
-      acus: typer.number(row.acus, 'acus'),
-      acus_by_product: products && {
-        devin: typer.number(products.devin, 'acus_by_product.devin'),
-        cascade: typer.number(products.cascade, 'acus_by_product.cascade'),
-        terminal: typer.number(products.terminal, 'acus_by_product.terminal'),
-        review: typer.number(products.review, 'acus_by_product.review'),
-      },
+      acus,
+      acus_by_product: byProduct,
       org_id: owner.orgId,
       is_partial_day: day === ctx.today,
     };
-    out.push(typer.changes ? { data, changes: typer.changes } : { data });
-  }
-  return out;
+    return changes ? { data, changes } : { data };
+  });
 }

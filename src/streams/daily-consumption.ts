@@ -6,7 +6,8 @@ import { dayStartSeconds } from '../devin/billing-day.js';
 import { endpointPath } from '../devin/endpoints.js';
 import { ResponseShapeError } from '../devin/errors.js';
 import type { DailyConsumptionRecord } from './records.generated.js';
-import { RowTyper, billingDayOfRowDate, dayLabel, isRecord, jsonNumber, type NormalizedRecord } from './normalize.js';
+import { typedConsumptionRows } from './consumption-rows.js';
+import { dayLabel, isRecord, jsonNumber, type NormalizedRecord } from './normalize.js';
 import { loadSchema, type DayRange, type PartitionRef, type PlanContext, type StreamDeclaration } from './types.js';
 
 export const dailyConsumptionStream: StreamDeclaration = {
@@ -53,38 +54,11 @@ export function consumptionRecords(body: unknown, member: MemberRef, range: DayR
       `consumption for a member came back without a consumption_by_date array (${describe(body)})`,
     );
   }
-  const out: NormalizedRecord[] = [];
-  const seenDays = new Set<number>();
   // Every record of one answer shares the member and the org: their JSON is written once here.
   const head = `{"user_id":${JSON.stringify(member.user_id)},"email":${JSON.stringify(member.email)},"date":"`;
   const tail = `,"org_id":${JSON.stringify(ctx.orgId)},"is_partial_day":`;
-  for (const row of rows) {
-    const day = isRecord(row) ? billingDayOfRowDate(row.date) : undefined;
-    if (!isRecord(row) || day === undefined) {
-      ctx.skipRow('a consumption row without a usable date');
-      continue;
-    }
-    // Never trust the API's bound semantics: a row outside the window we asked for belongs to a
-    // neighbouring window and would be a duplicate key there.
-    if (day < range.from || day > range.to) {
-      ctx.skipRow('a consumption row dated outside the requested window');
-      continue;
-    }
-    if (seenDays.has(day)) {
-      ctx.skipRow('a second consumption row for the same billing day');
-      continue;
-    }
-    seenDays.add(day);
-    const typer = new RowTyper();
-    const products = typer.object(row.acus_by_product, 'acus_by_product');
+  return typedConsumptionRows(rows, range, ctx).map(({ day, acus, byProduct, changes }): NormalizedRecord => {
     const date = dayLabel(day);
-    const acus = typer.number(row.acus, 'acus');
-    const byProduct = products && {
-      devin: typer.number(products.devin, 'acus_by_product.devin'),
-      cascade: typer.number(products.cascade, 'acus_by_product.cascade'),
-      terminal: typer.number(products.terminal, 'acus_by_product.terminal'),
-      review: typer.number(products.review, 'acus_by_product.review'),
-    };
     // Same keys in the same order as `json` below (a test holds them equal to JSON.stringify).
     const data: DailyConsumptionRecord = {
       user_id: member.user_id,
@@ -103,9 +77,8 @@ export function consumptionRecords(body: unknown, member: MemberRef, range: DayR
           `"terminal":${jsonNumber(byProduct.terminal)},"review":${jsonNumber(byProduct.review)}}`) +
       tail +
       (day === ctx.today ? 'true}' : 'false}');
-    out.push(typer.changes ? { data, changes: typer.changes, json } : { data, json });
-  }
-  return out;
+    return changes ? { data, changes, json } : { data, json };
+  });
 }
 
 function describe(body: unknown): string {
