@@ -19,6 +19,7 @@ import type { AdaptiveLimiter, RateLimitVerdict, RequestOutcome } from './limite
 import type { ProxyRoute } from './proxy.js';
 import { DEFAULT_RETRY_POLICY, FIRST_CONTACT, isRetryableStatus, parseRetryAfter, retryDelayMs, type RetryPolicy } from './retry.js';
 import { createDispatcher, DEFAULT_CONNECT_TIMEOUT_MS, networkFailure, type NetworkFailure } from './transport.js';
+import { clip, describeBody, readErrorBody } from './error-body.js';
 import { Redactor } from './redactor.js';
 import { ACCEPT_ENCODING, BodyDecodeError, DEFAULT_BODY_LIMITS, parseJsonBody, readBody, type BodyLimits } from './response-body.js';
 
@@ -93,9 +94,6 @@ export interface DevinClientOptions {
 }
 
 const MAX_REDIRECTS = 5;
-const MAX_ERROR_BODY_CHARS = 2_000;
-/** Error bodies are read only for their `detail`; a bigger one is skipped, not parsed. */
-const MAX_ERROR_BODY_BYTES = 256 * 1024;
 
 /**
  * Aborts one attempt: an EventEmitter, which undici accepts as a request `signal`. Not an
@@ -393,56 +391,6 @@ function realAfter(ms: number, fn: () => void): () => void {
 function pathOnly(path: string): string {
   const query = path.indexOf('?');
   return query === -1 ? path : path.slice(0, query);
-}
-
-async function readErrorBody(response: Dispatcher.ResponseData): Promise<{ detail: string | undefined }> {
-  let text: string;
-  try {
-    text = (await readBody(response, MAX_ERROR_BODY_BYTES, 'an error body')).toString('utf8');
-  } catch {
-    return { detail: undefined };
-  }
-  return { detail: errorDetail(text) };
-}
-
-/**
- * The human part of an error body: ProblemDetail `detail`/`title`, FastAPI's 422 list, or text.
- * Whole, on one line: the client redacts it before it cuts it short (`clean`).
- */
-export function errorDetail(text: string): string | undefined {
-  const trimmed = text.trim();
-  if (trimmed === '') return undefined;
-  try {
-    const body = JSON.parse(trimmed) as Record<string, unknown>;
-    if (typeof body.detail === 'string') return oneLine(body.detail);
-    if (Array.isArray(body.detail)) {
-      return oneLine(
-        body.detail
-          .map((item) => (item && typeof item === 'object' && 'msg' in item ? String(item.msg) : JSON.stringify(item)))
-          .join('; '),
-      );
-    }
-    if (typeof body.title === 'string') return oneLine(body.title);
-  } catch {
-    // not JSON: fall through
-  }
-  return /<html|<!doctype/i.test(trimmed) ? 'an HTML error page' : oneLine(trimmed);
-}
-
-/** Whitespace runs (newlines included) as one space. Not cut short: see `clip`. */
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-/** Cuts server text short for a message; only ever applied to redacted text (see `clean`). */
-function clip(text: string): string {
-  return text.length > MAX_ERROR_BODY_CHARS ? `${text.slice(0, MAX_ERROR_BODY_CHARS)}…` : text;
-}
-
-function describeBody(text: string): string {
-  if (text.length === 0) return 'empty';
-  if (/<html|<!doctype/i.test(text)) return 'an HTML page';
-  return `${text.length} bytes`;
 }
 
 function connectTimeoutOf(policy: RetryPolicy): number {
