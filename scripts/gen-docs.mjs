@@ -24,7 +24,7 @@ const cell = (text) => String(text).replace(/\|/g, '\\|').replace(/\s*\n\s*/g, '
 const code = (value) => `\`${value}\``;
 
 /** The permissions a stream needs in one scope: one entry per distinct permission, with what it is for. */
-export function permissionsOf(stream, scope, endpoints) {
+function permissionsOf(stream, scope, endpoints) {
   const byPermission = new Map();
   for (const name of stream.endpoints) {
     const info = endpoints[scope][name];
@@ -68,7 +68,7 @@ export function renderPermissionsTable(streams, endpoints) {
 }
 
 /** The supported-streams table: one row per stream, as it is declared. */
-export function renderSupportedStreams(streams) {
+function renderSupportedStreams(streams) {
   const rows = streams.map((s) => {
     const modes = s.cursor ? 'Full Refresh, Incremental' : 'Full Refresh';
     const key = s.primaryKey.map((path) => code(path.join('.'))).join(' + ');
@@ -83,12 +83,12 @@ export function renderSupportedStreams(streams) {
 }
 
 /** GitHub's anchor of a heading. */
-export function anchorOf(heading) {
+function anchorOf(heading) {
   return heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
 }
 
 /** CHANGELOG.md's versions (its `## ` headings), newest first as the file lists them. */
-export function changelogVersions(changelog) {
+function changelogVersions(changelog) {
   const versions = [];
   for (const line of changelog.split('\n')) {
     const heading = /^## (.+)$/.exec(line);
@@ -124,7 +124,7 @@ export function renderChangelogTable(changelog, streamNames, releases = RELEASES
 }
 
 /** The tap-devin extractor of meltano.yml, its settings cut to name, kind and sensitivity. */
-export function renderMeltanoPlugin(meltanoYml) {
+function renderMeltanoPlugin(meltanoYml) {
   const project = parse(meltanoYml);
   const plugin = project.plugins.extractors.find((p) => p.name === 'tap-devin');
   if (!plugin) throw new Error('meltano.yml has no tap-devin extractor');
@@ -138,7 +138,7 @@ export function renderMeltanoPlugin(meltanoYml) {
 }
 
 /** `text` with the marker section `name` replaced by `content`. */
-export function withSection(text, name, content, file = 'the file') {
+function withSection(text, name, content, file = 'the file') {
   const start = `<!-- section:${name} -->`;
   const end = `<!-- /section:${name} -->`;
   const at = text.indexOf(start);

@@ -197,6 +197,23 @@ describe('the docs page', () => {
     for (const key of keys) expect(meltano, key).toContain(`- name: ${key}`);
   });
 
+  it('maps every JSON Schema type and format the stream schemas use to an Airbyte type', () => {
+    const used = new Set<string>();
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) return node.forEach(walk);
+      if (!node || typeof node !== 'object') return;
+      const { type, format } = node as { type?: unknown; format?: string };
+      // A property named `type` is a schema, not a type name: only strings are types.
+      for (const t of [type ?? []].flat().filter((t): t is string => typeof t === 'string' && t !== 'null')) {
+        used.add(t === 'string' && format ? `string, format: ${format}` : t === 'object' || t === 'array' ? 'object, array' : t);
+      }
+      Object.values(node).forEach(walk);
+    };
+    for (const stream of STREAMS) walk(stream.schema);
+    const mapped = tableRows(page.slice(page.indexOf('## Data type map')), '| JSON Schema |').map(([type]) => unquote(type));
+    for (const type of used) expect(mapped.some((row) => row === type || row.startsWith(`${type},`)), type).toBe(true);
+  });
+
   it('links only to files and README headings that exist', () => {
     const readmeAnchors = new Set(headings(repoFile('README.md')).map(githubAnchor));
     const links = [...page.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!).filter((link) => !/^https?:/.test(link));
