@@ -37,13 +37,19 @@ function permissionsOf(stream, scope, endpoints) {
   return [...byPermission.values()];
 }
 
+/** " (in a third-party permissions table)" when the endpoint map says the other name is not from Devin's docs. */
+function sourceOf(scope, stream, permission, endpoints) {
+  const from = stream.endpoints.map((n) => endpoints[scope][n]).find((info) => info.permission[0] === permission)?.otherSpellingIn;
+  return from ? ` (in ${from})` : '';
+}
+
 /** Stream × scope → permission: one row per permission, both documented spellings, what it is needed for. */
 export function renderPermissionsTable(streams, endpoints) {
   const rows = [];
   for (const stream of streams) {
     for (const scope of SCOPES.filter((s) => stream.scopes.includes(s))) {
       for (const { permission: [name, ...others], labels } of permissionsOf(stream, scope, endpoints)) {
-        const also = others.length > 0 ? others.map(code).join(', ') : '—';
+        const also = others.length > 0 ? others.map(code).join(', ') + sourceOf(scope, stream, name, endpoints) : '—';
         rows.push(`| ${code(stream.name)} | ${scope} | ${code(name)} | ${also} | ${cell(labels.join(', '))} |`);
       }
     }

@@ -35,8 +35,10 @@ function endpointOf(scope: ScopeKind, name: EndpointName): EndpointInfo {
 /** What the permissions table must say for a stream in a scope: [permission, also documented as], deduplicated. */
 function expectedPermissions(stream: StreamDeclaration, scope: ScopeKind): string[][] {
   const pairs = stream.endpoints.map((name) => {
-    const [first, ...others] = endpointOf(scope, name).permission;
-    return [first!, others.length > 0 ? others.join(', ') : '—'];
+    const info = endpointOf(scope, name);
+    const [first, ...others] = info.permission;
+    const from = (info as { otherSpellingIn?: string }).otherSpellingIn;
+    return [first!, others.length > 0 ? `${others.join(', ')}${from ? ` (in ${from})` : ''}` : '—'];
   });
   return [...new Map(pairs.map((pair) => [pair.join(' '), pair])).values()];
 }
