@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { configSchema } from './schema.js';
 
-export const DOCUMENTATION_URL = 'https://github.com/source-devin/source-devin#readme';
+// The connector's docs page (Airbyte's connector-docs layout): the form's setup guide link in Airbyte.
+export const DOCUMENTATION_URL = 'https://github.com/source-devin/source-devin/blob/main/docs/integrations/sources/devin.md';
 
 export type JsonSchema = Record<string, unknown>;
 

@@ -3,7 +3,7 @@
 export const SPEC_MESSAGE: string = JSON.stringify({
   "type": "SPEC",
   "spec": {
-    "documentationUrl": "https://github.com/source-devin/source-devin#readme",
+    "documentationUrl": "https://github.com/source-devin/source-devin/blob/main/docs/integrations/sources/devin.md",
     "connectionSpecification": {
       "$schema": "http://json-schema.org/draft-07/schema#",
       "title": "Devin source spec",
