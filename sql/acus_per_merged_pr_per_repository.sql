@@ -1,5 +1,5 @@
 -- ACUs per merged PR per repository
--- What measures it: the ACUs of the Devin sessions that produced a merged pull request, per merged
+-- What it measures: the ACUs of the Devin sessions that produced a merged pull request, per merged
 -- PR, per repository. A session's acus_consumed (from sessions) is split evenly over the distinct
 -- merged PRs it lists (from session_pull_requests); a repository's share is then divided by its
 -- distinct merged PRs. Sessions without a merged PR (open or closed PRs, exploration, failed
