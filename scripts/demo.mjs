@@ -38,9 +38,10 @@ mkdirSync(outDir, { recursive: true });
 const startDate = demoStartDate(Date.now(), DAYS);
 const config = { api_key: KEY_ENTERPRISE, api_url: sim.url, start_date: startDate, window_days: 30 };
 // The saved config stays usable after the demo: it points at the simulator the documented command
-// starts (same seed and sizes, so the same data), and `_simulator` (ignored by the connector: it
-// starts with `_`) says how. The key is the simulator's own public demo key, not a secret.
-const simulatorCommand = `npx source-devin-simulator --port ${savedPort} --members ${MEMBERS} --days ${DAYS}`;
+// (`npm run simulator`, in this checkout) starts with the same seed and sizes, so the same data, and
+// `_simulator` (ignored by the connector: it starts with `_`) says how. The key is the simulator's own
+// public demo key, not a secret.
+const simulatorCommand = `npm run simulator -- --port ${savedPort} --members ${MEMBERS} --days ${DAYS}`;
 const savedConfig = { _simulator: simulatorCommand, ...config, api_url: `http://127.0.0.1:${savedPort}` };
 // Sync modes as the declarations allow: incremental where a stream has a cursor, full refresh otherwise.
 const catalog = configuredCatalogOf('enterprise', 'incremental', (name) => selected.has(name));
@@ -119,8 +120,8 @@ for (const question of questions()) {
 }
 warehouse.close();
 
-console.log(`\nThe saved config and catalog work after the demo: start the simulator with
+console.log(`\nThe saved config and catalog work after the demo: start the simulator (in this folder) with
   ${simulatorCommand}
 then read incrementally from the saved state:
-  npx source-devin read --config ${outDir}/config.json --catalog ${outDir}/catalog.json --state ${outDir}/state.json`);
+  node dist/cli/source-devin.js read --config ${outDir}/config.json --catalog ${outDir}/catalog.json --state ${outDir}/state.json`);
 process.exitCode = code === 0 && errors.length === 0 ? 0 : 1;

@@ -117,10 +117,12 @@ describe('npm run demo', () => {
     const config = saved('config.json');
     expect(config.api_url).toBe(`http://127.0.0.1:${port}`);
     const command = String(config._simulator).split(' ');
-    expect(command.slice(0, 2)).toEqual(['npx', 'source-devin-simulator']);
+    expect(command.slice(0, 4)).toEqual(['npm', 'run', 'simulator', '--']);
     expect(demo.stdout).toContain(String(config._simulator));
-    // `npx source-devin-simulator` is this package's bin: dist/simulator/cli.js.
-    simulator = spawn(process.execPath, [`${REPO_ROOT}dist/simulator/cli.js`, ...command.slice(2)], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // `npm run simulator` builds (done: the suite's global setup) and runs dist/simulator/cli.js with the arguments after `--`.
+    const scripts = (JSON.parse(readFileSync(`${REPO_ROOT}package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.simulator).toMatch(/&& node dist\/simulator\/cli\.js$/);
+    simulator = spawn(process.execPath, [`${REPO_ROOT}dist/simulator/cli.js`, ...command.slice(4)], { stdio: ['ignore', 'pipe', 'ignore'] });
     const [ready] = await createInterface({ input: simulator.stdout! })[Symbol.asyncIterator]().next().then((r) => [r.value as string]);
     expect(JSON.parse(ready!).url).toBe(config.api_url);
 
@@ -131,6 +133,7 @@ describe('npm run demo', () => {
       expect(catalog.streams.map((s) => s.name)).toContain(entry.stream.name);
     }
 
+    expect(demo.stdout).toContain(`node dist/cli/source-devin.js read --config ${out}/config.json --catalog ${out}/catalog.json --state ${out}/state.json`);
     const read = await spawnCli('source-devin', ['read', '--config', `${out}/config.json`, '--catalog', `${out}/catalog.json`, '--state', `${out}/state.json`]);
     expect(read.code, read.stderr).toBe(0);
     expect(read.messages.filter((m) => m.type === 'TRACE' && (m.trace as { type: string }).type === 'ERROR')).toEqual([]);
