@@ -26,8 +26,10 @@ const MEMBERS = 40;
 const DAYS = 45;
 const SHOWN_ROWS = 8;
 
-// Every default stream, and the rest of the sessions family (insights and messages are opt-in).
-const streams = STREAMS.filter((s) => s.scopes.includes('enterprise') && (s.default || s.name.startsWith('session')));
+// Every default stream, the rest of the sessions family (insights and messages are opt-in), and every
+// stream a question's SQL reads (FROM / JOIN a stream's name), so each question has its table.
+const questionTables = new Set(questions().flatMap((q) => [...q.sql.matchAll(/\b(?:FROM|JOIN)\s+([a-z_]+)/gi)].map((m) => m[1])));
+const streams = STREAMS.filter((s) => s.scopes.includes('enterprise') && (s.default || s.name.startsWith('session') || questionTables.has(s.name)));
 const selected = new Set(streams.map((s) => s.name));
 
 const sim = await startSimulator({ members: MEMBERS, days: DAYS });
