@@ -116,7 +116,9 @@ for (const question of questions()) {
     continue;
   }
   const header = result.rows.length > 0 ? Object.keys(result.rows[0]) : ['(no rows)'];
-  const shown = result.rows.slice(0, SHOWN_ROWS).map((row) => header.map((h) => row[h]));
+  // A column with fractions (ACUs) prints two decimals on every row, so its figures line up.
+  const cents = header.map((h) => result.rows.some((row) => typeof row[h] === 'number' && !Number.isInteger(row[h])));
+  const shown = result.rows.slice(0, SHOWN_ROWS).map((row) => header.map((h, i) => (cents[i] && typeof row[h] === 'number' ? row[h].toFixed(2) : row[h])));
   console.log(table(header, shown, (i) => (typeof result.rows[0]?.[header[i]] === 'number' ? 'right' : 'left')));
   if (result.rows.length > SHOWN_ROWS) console.log(`… ${result.rows.length - SHOWN_ROWS} more rows (${result.rows.length} in all)`);
 }

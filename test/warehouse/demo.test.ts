@@ -95,7 +95,8 @@ describe('npm run demo', () => {
         const lines = printed.split('\n');
         expect(lines[0]!.split(/\s+/)).toEqual(Object.keys(rows[0]!));
         // The first printed row is the first answer row, value by value.
-        expect(lines[2]!.trim().split(/\s+/)).toEqual(Object.values(rows[0]!).map((v) => (v === null ? '' : String(v))).filter((v) => v !== ''));
+        const printedValues = lines[2]!.trim().split(/\s+/).map((cell) => (/^-?\d+(\.\d+)?$/.test(cell) ? Number(cell) : cell));
+        expect(printedValues).toEqual(Object.values(rows[0]!).filter((v) => v !== null).map((v) => (typeof v === 'number' ? v : String(v))));
         if (rows.length > 8) expect(printed).toContain(`(${rows.length} in all)`);
       }
     } finally {
