@@ -11,7 +11,7 @@
  * JSON, not an array or object, an entry without a stream name) are a StateError.
  */
 import { parseDay } from '../devin/billing-day.js';
-import { isRecord } from '../streams/normalize.js';
+import { isRecord } from '../json.js';
 import type { StreamDeclaration } from '../streams/types.js';
 import { CURSOR_FIELDS, cursorMismatch } from './cursor-format.js';
 

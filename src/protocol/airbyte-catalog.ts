@@ -1,6 +1,6 @@
 /** The Airbyte catalog (discover) and the configured catalog (read's --catalog). */
 import type { ConfiguredStream } from '../engine/read.js';
-import { isRecord } from '../streams/normalize.js';
+import { isRecord } from '../json.js';
 import { STREAM_NAMES, findStream, streamsOfScope } from '../streams/index.js';
 import { cursorFieldOf, syncModesOf, type ScopeKind, type SyncMode } from '../streams/types.js';
 

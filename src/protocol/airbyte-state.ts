@@ -9,7 +9,7 @@
  */
 import { addStreamState, emptyStates, StateError, type ParsedStates } from '../engine/state.js';
 import { findStream } from '../streams/index.js';
-import { isRecord } from '../streams/normalize.js';
+import { isRecord } from '../json.js';
 
 export function parseAirbyteState(raw: unknown): ParsedStates {
   const states = emptyStates();

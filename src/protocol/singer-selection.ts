@@ -11,7 +11,7 @@
  *   the entry's `replication_method`, else INCREMENTAL when a replication key is set, else FULL_TABLE.
  * With no catalog at all, every stream is read with every field (incremental where possible).
  */
-import { isRecord } from '../streams/normalize.js';
+import { isRecord } from '../json.js';
 import { STREAMS, STREAM_NAMES, defaultStreams, findStream } from '../streams/index.js';
 import { cursorFieldOf, syncModesOf, type JsonSchema, type ScopeKind, type StreamDeclaration, type SyncMode } from '../streams/types.js';
 import { CatalogError } from './airbyte-catalog.js';

@@ -13,7 +13,7 @@
  * state (array of per-stream messages, or a legacy blob) from the same connector.
  */
 import { addStreamState, emptyStates, StateError, type StateWarning, type StreamState } from '../engine/state.js';
-import { isRecord } from '../streams/normalize.js';
+import { isRecord } from '../json.js';
 import { findStream } from '../streams/index.js';
 import { parseAirbyteState } from './airbyte-state.js';
 

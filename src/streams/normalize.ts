@@ -4,6 +4,10 @@
  * change (Airbyte `meta.changes`), never a crash and never a record that breaks its schema.
  */
 import { dayOfSeconds, formatDay, parseDay } from '../devin/billing-day.js';
+import { isRecord } from '../json.js';
+
+// The stream declarations take the shared guard from here, beside the rest of their row helpers.
+export { isRecord };
 
 export interface FieldChange {
   field: string;
@@ -80,9 +84,6 @@ export class RowTyper {
   }
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * The billing day of an API row's `date`. Documented as integer Unix seconds at 08:00Z; tolerated:
