@@ -77,8 +77,6 @@ class AttemptAbort extends EventEmitter {
 export class HttpAttempts {
   /** True once the host (not a proxy) has answered anything: from then on, a failed connect is a blip. */
   reached = false;
-  /** Attempts made, retries included. */
-  requests = 0;
   /** Attempts in flight, aborted together when the caller's signal fires (one listener, not one each). */
   private readonly inFlight = new Set<AttemptAbort>();
 
@@ -105,7 +103,6 @@ export class HttpAttempts {
     let verdict: RateLimitVerdict | undefined;
     try {
       if (deps.signal?.aborted) throw new AbortedError();
-      this.requests += 1;
       if (counter) counter.requests += 1;
       const response = await deps.dispatcher.request({
         origin: target.origin,

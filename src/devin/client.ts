@@ -152,16 +152,6 @@ export class DevinClient {
     else this.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
-  /** HTTP attempts made by this client, retries included. */
-  get requestCount(): number {
-    return this.attempts.requests;
-  }
-
-  /** The absolute URL of a request, for messages and tests (it never holds the key). */
-  urlOf(req: ApiRequest): URL {
-    return new URL(`${this.base.origin}${this.requestPath(req)}`);
-  }
-
   /**
    * The request path as sent: api_url's own path, then the endpoint path (whose parameters the
    * caller encoded), then the query. Built as a string and handed to undici as is, because a WHATWG

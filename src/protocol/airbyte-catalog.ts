@@ -28,6 +28,7 @@ export function airbyteCatalog(scope: ScopeKind): { streams: Record<string, unkn
  * A ready-to-use configured catalog of every stream: all full refresh, or incremental wherever the
  * stream supports it (deduplicated on the primary key). What catalog/*.json and the acceptance-test
  * fixtures hold.
+ * @public scripts/gen-catalogs.mjs and gen-expected-records.mjs call it through dist/, where knip cannot follow.
  */
 export function configuredCatalogOf(scope: ScopeKind, mode: SyncMode, only?: (name: string) => boolean): { streams: Record<string, unknown>[] } {
   return {

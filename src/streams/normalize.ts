@@ -104,7 +104,6 @@ export function billingDayOfRowDate(value: unknown): number | undefined {
   return dayOfSeconds(seconds);
 }
 
-
 /** '' for whole numbers, then '.01' … '.99' with the trailing zero dropped ('.1', not '.10'). */
 const CENT_SUFFIXES: readonly string[] = Array.from({ length: 100 }, (_, cents) =>
   cents === 0 ? '' : `.${String(cents).padStart(2, '0').replace(/0$/, '')}`,
