@@ -5,7 +5,7 @@
  * to the type the config JSON Schema gives the key (integer, number, boolean, array, object).
  * The merged object remembers where each key came from, so an invalid value names its file or variable.
  */
-import { isRecord } from '../streams/normalize.js';
+import { isRecord } from '../json.js';
 import type { JsonSchema } from '../config/spec.js';
 import { TAP_ENV_PREFIX } from '../protocol/singer-about.js';
 import { describeWarning, knownConfigKeys, unknownKeys } from '../config/unknown-keys.js';

@@ -23,7 +23,6 @@ import { endpointTemplate, logLevelFromEnv, SingerLog } from '../protocol/singer
 import { planDefaultStreams, planFromCatalog, syncModeOf, type SingerStreamPlan } from '../protocol/singer-selection.js';
 import { parseSingerState, SingerStateTracker, type SingerInputState } from '../protocol/singer-state.js';
 import { SingerReadOutput, SingerWriter } from '../protocol/singer.js';
-import { VERSION } from '../version.js';
 import { createClient, discoveryScope, loadConfig, notInScopeMessage, resolveReadScope } from './connector.js';
 import type { ScopeKind } from '../streams/types.js';
 import { EnvConfigError, loadMergedConfig, type MergedConfig } from './env-config.js';

@@ -64,7 +64,7 @@ export function resolveConfig(raw: unknown, today: number): ConnectorConfig {
   if (startDay < earliest) {
     throw new ConfigError(`start_date must be ${EARLIEST_START_DATE} or later (got "${formatDay(startDay)}")`, 'start_date');
   }
-  if (startDay > endDay) throw new ConfigError(emptyRangeMessage(config, startDay, endDay, today), 'start_date');
+  if (startDay > endDay) throw new ConfigError(emptyRangeMessage(config, startDay, today), 'start_date');
 
   return {
     apiKey,
@@ -85,7 +85,7 @@ export function resolveConfig(raw: unknown, today: number): ConnectorConfig {
  * today's calendar date before 08:00 UTC: a start_date of "today" then is one day too late, and the
  * message says so rather than naming an end_date the user never set.
  */
-function emptyRangeMessage(config: ParsedConfig, startDay: number, endDay: number, today: number): string {
+function emptyRangeMessage(config: ParsedConfig, startDay: number, today: number): string {
   const startText = config.start_date ?? `${formatDay(startDay)} (the default, 30 days ago)`;
   if (config.end_date !== undefined) return `start_date ${startText} is after end_date ${config.end_date}: the range is empty`;
   const head = `start_date ${startText} is after today's billing day ${formatDay(today)} (end_date is not set, so the range ends today)`;

@@ -39,7 +39,6 @@ export interface LimiterTicket {
 
 export interface LimiterOptions {
   maxConcurrency: number;
-  initialConcurrency?: number;
   /** Monotonic milliseconds; default performance.now. */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -128,7 +127,7 @@ export class AdaptiveLimiter {
 
   constructor(options: LimiterOptions) {
     this.maxConcurrency = Math.max(1, Math.floor(options.maxConcurrency));
-    this.concurrency = Math.min(this.maxConcurrency, Math.max(1, options.initialConcurrency ?? this.maxConcurrency));
+    this.concurrency = this.maxConcurrency;
     this.now = options.now ?? (() => performance.now());
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     // Nothing awaits the end of a hold: its timer must not keep the process alive after the read.

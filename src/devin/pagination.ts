@@ -10,6 +10,7 @@
  */
 import type { ApiRequest, DevinClient, RequestCounter } from './client.js';
 import { ResponseShapeError } from './errors.js';
+import { isRecord } from '../json.js';
 
 export const PAGE_SIZE = 200;
 /** 200 × 100 000 members: far beyond any real enterprise, a guard against a server that never ends. */
@@ -48,7 +49,7 @@ export async function* paginate(
     const query: Array<readonly [string, string | number]> = [...(request.query ?? []), ['first', pageSize]];
     if (after !== undefined) query.push(['after', after]);
     const body = await client.getJson({ path: request.path, query }, counter);
-    if (!isObject(body) || !Array.isArray(body.items)) {
+    if (!isRecord(body) || !Array.isArray(body.items)) {
       throw new ResponseShapeError(
         `GET ${request.path} returned a page without an "items" array (page ${pageNumber}); refusing to guess`,
       );
@@ -92,8 +93,4 @@ export async function* paginate(
     after = cursor;
   }
   throw new ResponseShapeError(`GET ${request.path} returned more than ${MAX_PAGES} pages; stopping`);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -9,7 +9,7 @@ import type { ApiRequest, DevinClient } from '../devin/client.js';
 import { describePermission, endpointInfo, endpointPath, type EndpointName, type Scope } from '../devin/endpoints.js';
 import { ApiStatusError, ConnectorError, RetriesExhaustedError } from '../devin/errors.js';
 import { resolveScope, ScopeError } from '../devin/scope.js';
-import { isRecord } from '../streams/normalize.js';
+import { isRecord } from '../json.js';
 import { unreadableFamilies } from './check-families.js';
 
 /** Every code a FAILED check message can start with (SPEC §7); the README documents each one. */

@@ -10,12 +10,11 @@
  * naming the stream, and that stream reads from start_date. Only problems with the file as a whole (not
  * JSON, not an array or object, an entry without a stream name) are a StateError.
  */
+import { z } from 'zod';
 import { parseDay } from '../devin/billing-day.js';
-import { isRecord } from '../streams/normalize.js';
+import { isRecord } from '../json.js';
 import type { StreamDeclaration } from '../streams/types.js';
-import { CURSOR_FIELDS, cursorMismatch } from './cursor-format.js';
-
-import { parseTimestamp } from './cursor-format.js';
+import { CURSOR_FIELDS, cursorMismatch, parseTimestamp } from './cursor-format.js';
 
 export { formatTimestamp, parseTimestamp } from './cursor-format.js';
 
@@ -86,6 +85,14 @@ export function addStreamState(into: ParsedStates, owner: StateOwner, raw: unkno
   }
 }
 
+const timestamp = z.string().refine((text) => parseTimestamp(text) !== undefined);
+const pageShape = z.object({ window_from: timestamp, window_to: timestamp, after: z.string().min(1) }) satisfies z.ZodType<PageProgress>;
+const progressShape = z.object({
+  to: z.string().refine((day) => parseDay(day) !== undefined),
+  done_through: z.string(),
+  covered: z.string().optional(),
+}) satisfies z.ZodType<DayProgress>;
+
 /** Validates one stream's state blob. Unknown keys are ignored (older or newer versions of us). */
 export function parseStreamState(cursor: StateOwner['cursor'], raw: unknown): Parsed {
   if (raw === null || raw === undefined) return { state: {} };
@@ -104,35 +111,15 @@ export function parseStreamState(cursor: StateOwner['cursor'], raw: unknown): Pa
   }
   // Written by version 1 for per-member rows: that cursor says nothing about the per-day rows.
   if (raw.granularity === 'user_day') return { problem: 'was written for per-member rows (granularity user_day, now the pr_metrics_by_member stream)' };
-  const page = raw.page;
-  if (cursor?.kind === 'timestamp' && page !== undefined && page !== null) {
-    if (
-      !isRecord(page) ||
-      parseTimestamp(page.window_from) === undefined ||
-      parseTimestamp(page.window_to) === undefined ||
-      typeof page.after !== 'string' ||
-      page.after === ''
-    ) {
-      return { problem: 'has a place inside a window that is not {window_from, window_to, after}' };
-    }
-    state.page = { window_from: page.window_from as string, window_to: page.window_to as string, after: page.after };
+  if (cursor?.kind === 'timestamp' && raw.page !== undefined && raw.page !== null) {
+    const page = pageShape.safeParse(raw.page);
+    if (!page.success) return { problem: 'has a place inside a window that is not {window_from, window_to, after}' };
+    state.page = page.data;
   }
   if (raw.progress !== undefined && raw.progress !== null) {
-    const progress = raw.progress;
-    if (
-      !isRecord(progress) ||
-      typeof progress.to !== 'string' ||
-      parseDay(progress.to) === undefined ||
-      typeof progress.done_through !== 'string' ||
-      (progress.covered !== undefined && typeof progress.covered !== 'string')
-    ) {
-      return { problem: 'has a progress entry that is not {to: YYYY-MM-DD, done_through: id}' };
-    }
-    state.progress = {
-      to: progress.to,
-      done_through: progress.done_through,
-      ...(typeof progress.covered === 'string' ? { covered: progress.covered } : {}),
-    };
+    const progress = progressShape.safeParse(raw.progress);
+    if (!progress.success) return { problem: 'has a progress entry that is not {to: YYYY-MM-DD, done_through: id}' };
+    state.progress = progress.data;
   }
   return { state };
 }

@@ -1,6 +1,6 @@
 /** The Airbyte catalog (discover) and the configured catalog (read's --catalog). */
+import { z } from 'zod';
 import type { ConfiguredStream } from '../engine/read.js';
-import { isRecord } from '../streams/normalize.js';
 import { STREAM_NAMES, findStream, streamsOfScope } from '../streams/index.js';
 import { cursorFieldOf, syncModesOf, type ScopeKind, type SyncMode } from '../streams/types.js';
 
@@ -28,6 +28,7 @@ export function airbyteCatalog(scope: ScopeKind): { streams: Record<string, unkn
  * A ready-to-use configured catalog of every stream: all full refresh, or incremental wherever the
  * stream supports it (deduplicated on the primary key). What catalog/*.json and the acceptance-test
  * fixtures hold.
+ * @public scripts/gen-catalogs.mjs and gen-expected-records.mjs call it through dist/, where knip cannot follow.
  */
 export function configuredCatalogOf(scope: ScopeKind, mode: SyncMode, only?: (name: string) => boolean): { streams: Record<string, unknown>[] } {
   return {
@@ -49,32 +50,36 @@ export class CatalogError extends Error {
   override name = 'CatalogError';
 }
 
-const SYNC_MODES: readonly SyncMode[] = ['full_refresh', 'incremental'];
+const SYNC_MODES = ['full_refresh', 'incremental'] as const satisfies readonly SyncMode[];
+
+/** What the engine reads of a configured catalog; the rest (destination_sync_mode, …) is Airbyte's. */
+const catalogShape = z.object({ streams: z.array(z.unknown()) });
+const entryShape = z.object({ stream: z.object({ name: z.string() }), sync_mode: z.unknown().optional() });
+const syncModeShape = z.enum(SYNC_MODES).nullish();
 
 export function parseConfiguredCatalog(raw: unknown): ConfiguredStream[] {
-  if (!isRecord(raw) || !Array.isArray(raw.streams)) {
-    throw new CatalogError('must be a configured catalog: an object with a "streams" array');
-  }
-  if (raw.streams.length === 0) throw new CatalogError('lists no streams: select at least one');
+  const catalog = catalogShape.safeParse(raw);
+  if (!catalog.success) throw new CatalogError('must be a configured catalog: an object with a "streams" array');
+  if (catalog.data.streams.length === 0) throw new CatalogError('lists no streams: select at least one');
   const configured: ConfiguredStream[] = [];
-  raw.streams.forEach((entry: unknown, index: number) => {
+  catalog.data.streams.forEach((item, index) => {
     const where = `streams[${index}]`;
-    if (!isRecord(entry) || !isRecord(entry.stream) || typeof entry.stream.name !== 'string') {
-      throw new CatalogError(`${where} must have stream.name`);
-    }
-    const name = entry.stream.name;
+    const entry = entryShape.safeParse(item);
+    if (!entry.success) throw new CatalogError(`${where} must have stream.name`);
+    const { name } = entry.data.stream;
     const stream = findStream(name);
     if (!stream) throw new CatalogError(`${where}: unknown stream "${name}" (this source has ${STREAM_NAMES.join(', ')})`);
     if (configured.some((c) => c.stream.name === name)) throw new CatalogError(`${where}: stream "${name}" is listed twice`);
-    const syncMode = entry.sync_mode ?? 'full_refresh';
-    if (typeof syncMode !== 'string' || !SYNC_MODES.includes(syncMode as SyncMode)) {
-      throw new CatalogError(`${where}: sync_mode ${JSON.stringify(syncMode)} is not full_refresh or incremental`);
+    const parsedMode = syncModeShape.safeParse(entry.data.sync_mode);
+    if (!parsedMode.success) {
+      throw new CatalogError(`${where}: sync_mode ${JSON.stringify(entry.data.sync_mode)} is not full_refresh or incremental`);
     }
+    const syncMode = parsedMode.data ?? 'full_refresh';
     const modes = syncModesOf(stream);
-    if (!modes.includes(syncMode as SyncMode)) {
+    if (!modes.includes(syncMode)) {
       throw new CatalogError(`${where}: stream "${name}" does not support sync_mode ${syncMode} (it supports ${modes.join(', ')})`);
     }
-    configured.push({ stream, syncMode: syncMode as SyncMode });
+    configured.push({ stream, syncMode });
   });
   return configured;
 }

@@ -5,7 +5,7 @@
  */
 import { SECRET_KEYS } from '../config/schema.js';
 import { configJsonSchema, type JsonSchema } from '../config/spec.js';
-import { isRecord } from '../streams/normalize.js';
+import { isRecord } from '../json.js';
 import { VERSION } from '../version.js';
 
 export const TAP_NAME = 'tap-devin';

@@ -29,8 +29,6 @@ export function logLevelFromEnv(env: Record<string, string | undefined>): Singer
   return level in RANK ? (level as SingerLogLevel) : 'INFO';
 }
 
-export const SINGER_LOG_LEVELS = Object.keys(RANK) as SingerLogLevel[];
-
 export class SingerLog {
   /** The level METRIC lines are written at (config `metrics_log_level`, once the config is read). */
   metricsLevel: SingerLogLevel = 'INFO';

@@ -11,7 +11,9 @@
  *   the entry's `replication_method`, else INCREMENTAL when a replication key is set, else FULL_TABLE.
  * With no catalog at all, every stream is read with every field (incremental where possible).
  */
-import { isRecord } from '../streams/normalize.js';
+import { z } from 'zod';
+import { jsonObject } from '../json-shapes.js';
+import { isRecord } from '../json.js';
 import { STREAMS, STREAM_NAMES, defaultStreams, findStream } from '../streams/index.js';
 import { cursorFieldOf, syncModesOf, type JsonSchema, type ScopeKind, type StreamDeclaration, type SyncMode } from '../streams/types.js';
 import { CatalogError } from './airbyte-catalog.js';
@@ -59,13 +61,14 @@ interface Metadata {
  * overrides (a replication method the stream cannot do when it forces another).
  */
 export function planFromCatalog(raw: unknown, warn: (message: string) => void): SingerStreamPlan[] {
-  if (!isRecord(raw) || !Array.isArray(raw.streams)) {
-    throw new CatalogError('must be a Singer catalog: an object with a "streams" array');
-  }
+  const catalog = catalogShape.safeParse(raw);
+  if (!catalog.success) throw new CatalogError('must be a Singer catalog: an object with a "streams" array');
   const chosen = new Map<string, SingerStreamPlan>();
   const seen = new Set<string>();
-  raw.streams.forEach((entry: unknown, index: number) => {
-    if (!isRecord(entry)) throw new CatalogError(`streams[${index}] must be an object`);
+  catalog.data.streams.forEach((item, index) => {
+    const parsed = jsonObject.safeParse(item);
+    if (!parsed.success) throw new CatalogError(`streams[${index}] must be an object`);
+    const entry = parsed.data;
     const name = typeof entry.tap_stream_id === 'string' ? entry.tap_stream_id : entry.stream;
     if (typeof name !== 'string' || name === '') throw new CatalogError(`streams[${index}] has no tap_stream_id`);
     const where = `streams[${index}] (${name})`;
@@ -103,56 +106,68 @@ function breadcrumbKey(breadcrumb: readonly unknown[]): string {
   return JSON.stringify(breadcrumb);
 }
 
+const catalogShape = z.object({ streams: z.array(z.unknown()) });
+const metadataListShape = z.array(z.unknown()).nullish();
+const metadataItemShape = z.object({ breadcrumb: z.array(z.unknown()), metadata: jsonObject });
+
+/** A boolean, or the strings "true"/"false" in any case. */
+const flagShape = z
+  .preprocess((value) => (typeof value === 'string' ? value.trim().toLowerCase() : value), z.union([z.boolean(), z.enum(['true', 'false'])]))
+  .transform((value) => value === true || value === 'true')
+  .nullish();
+/** A string; empty strings and null mean "not set". */
+const textShape = z.string().nullish();
+
+/** The metadata keys this tap reads, in the order their problems are reported. */
+const metadataShape = z.object({
+  inclusion: z.enum(['available', 'automatic', 'unsupported']).nullish(),
+  selected: flagShape,
+  'selected-by-default': flagShape,
+  'replication-method': textShape,
+  'forced-replication-method': textShape,
+  'replication-key': textShape,
+});
+type MetadataKey = keyof z.infer<typeof metadataShape>;
+const MUST: Record<MetadataKey, string> = {
+  inclusion: 'must be available, automatic or unsupported',
+  selected: 'must be true or false',
+  'selected-by-default': 'must be true or false',
+  'replication-method': 'must be a string',
+  'forced-replication-method': 'must be a string',
+  'replication-key': 'must be a string',
+};
+
 function readMetadata(raw: unknown, where: string): Map<string, Metadata> {
   const map = new Map<string, Metadata>();
-  if (raw === undefined || raw === null) return map;
-  if (!Array.isArray(raw)) throw new CatalogError(`${where}: metadata must be a list of {breadcrumb, metadata}`);
-  raw.forEach((item: unknown, i: number) => {
-    if (!isRecord(item) || !Array.isArray(item.breadcrumb) || !isRecord(item.metadata)) {
-      throw new CatalogError(`${where}: metadata[${i}] must be {"breadcrumb": [...], "metadata": {...}}`);
+  const list = metadataListShape.safeParse(raw);
+  if (!list.success) throw new CatalogError(`${where}: metadata must be a list of {breadcrumb, metadata}`);
+  (list.data ?? []).forEach((value, i) => {
+    const item = metadataItemShape.safeParse(value);
+    if (!item.success) throw new CatalogError(`${where}: metadata[${i}] must be {"breadcrumb": [...], "metadata": {...}}`);
+    const { breadcrumb, metadata } = item.data;
+    const parsed = metadataShape.safeParse(metadata);
+    if (!parsed.success) {
+      const key = parsed.error.issues[0]?.path[0] as MetadataKey;
+      throw new CatalogError(`${where}: metadata ${JSON.stringify(breadcrumb)} ${key} ${MUST[key]} (got ${JSON.stringify(metadata[key])})`);
     }
-    const at = `${where}: metadata ${JSON.stringify(item.breadcrumb)}`;
-    const md = item.metadata;
-    const entry: Metadata = {};
-    const inclusion = md.inclusion;
-    if (inclusion !== undefined && inclusion !== null) {
-      if (inclusion !== 'available' && inclusion !== 'automatic' && inclusion !== 'unsupported') {
-        throw new CatalogError(`${at} inclusion must be available, automatic or unsupported (got ${JSON.stringify(inclusion)})`);
-      }
-      entry.inclusion = inclusion;
-    }
-    const selected = flag(md.selected, `${at} selected`);
-    if (selected !== undefined) entry.selected = selected;
-    const byDefault = flag(md['selected-by-default'], `${at} selected-by-default`);
-    if (byDefault !== undefined) entry.selectedByDefault = byDefault;
-    const method = text(md['replication-method'], `${at} replication-method`);
-    if (method !== undefined) entry.replicationMethod = method;
-    const forced = text(md['forced-replication-method'], `${at} forced-replication-method`);
-    if (forced !== undefined) entry.forcedReplicationMethod = forced;
-    const key = text(md['replication-key'], `${at} replication-key`);
-    if (key !== undefined) entry.replicationKey = key;
-    map.set(breadcrumbKey(item.breadcrumb), entry);
+    const md = parsed.data;
+    map.set(breadcrumbKey(breadcrumb), {
+      inclusion: md.inclusion ?? undefined,
+      selected: md.selected ?? undefined,
+      selectedByDefault: md['selected-by-default'] ?? undefined,
+      replicationMethod: md['replication-method'] || undefined,
+      forcedReplicationMethod: md['forced-replication-method'] || undefined,
+      replicationKey: md['replication-key'] || undefined,
+    });
   });
   return map;
 }
 
-/** A boolean, or the strings "true"/"false" in any case. */
-function flag(value: unknown, what: string): boolean | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'string') {
-    const lowered = value.trim().toLowerCase();
-    if (lowered === 'true') return true;
-    if (lowered === 'false') return false;
-  }
-  throw new CatalogError(`${what} must be true or false (got ${JSON.stringify(value)})`);
-}
-
 /** A non-empty string; empty strings and null mean "not set". */
 function text(value: unknown, what: string): string | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') throw new CatalogError(`${what} must be a string (got ${JSON.stringify(value)})`);
-  return value;
+  const parsed = textShape.safeParse(value);
+  if (!parsed.success) throw new CatalogError(`${what} must be a string (got ${JSON.stringify(value)})`);
+  return parsed.data || undefined;
 }
 
 function isStreamSelected(metadata: Map<string, Metadata>, root: Metadata | undefined, schema: Record<string, unknown>): boolean {

@@ -12,8 +12,10 @@
  * The `--state` file may also be a whole STATE line (`{"type":"STATE","value":…}`) or an Airbyte
  * state (array of per-stream messages, or a legacy blob) from the same connector.
  */
+import { z } from 'zod';
 import { addStreamState, emptyStates, StateError, type StateWarning, type StreamState } from '../engine/state.js';
-import { isRecord } from '../streams/normalize.js';
+import { jsonObject } from '../json-shapes.js';
+import { isRecord } from '../json.js';
 import { findStream } from '../streams/index.js';
 import { parseAirbyteState } from './airbyte-state.js';
 
@@ -26,9 +28,13 @@ export interface SingerInputState {
   document: Record<string, unknown>;
 }
 
+/** A whole saved STATE line: {"type":"STATE","value":{…}}. */
+const stateLine = z.object({ type: z.literal('STATE'), value: jsonObject });
+
 export function parseSingerState(raw: unknown): SingerInputState {
   if (raw === null || raw === undefined) return { ...emptyStates(), document: {} };
-  if (isRecord(raw) && raw.type === 'STATE' && isRecord(raw.value)) return parseSingerState(raw.value);
+  const line = stateLine.safeParse(raw);
+  if (line.success) return parseSingerState(line.data.value);
   if (isRecord(raw) && 'bookmarks' in raw) return parseBookmarks(raw);
   if (Array.isArray(raw) || isRecord(raw)) {
     // Not Singer-shaped: an Airbyte state from the same connector. Its per-stream states carry over.
@@ -40,8 +46,9 @@ export function parseSingerState(raw: unknown): SingerInputState {
 }
 
 function parseBookmarks(raw: Record<string, unknown>): SingerInputState {
-  const bookmarks = raw.bookmarks ?? {};
-  if (!isRecord(bookmarks)) throw new StateError('bookmarks must be an object of stream name → bookmark');
+  const parsed = jsonObject.safeParse(raw.bookmarks ?? {});
+  if (!parsed.success) throw new StateError('bookmarks must be an object of stream name → bookmark');
+  const bookmarks = parsed.data;
   const states = emptyStates();
   for (const [name, bookmark] of Object.entries(bookmarks)) {
     const stream = findStream(name);

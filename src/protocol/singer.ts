@@ -79,8 +79,6 @@ export interface SingerReadOutputOptions {
 const LEVELS: Record<LogLevel, SingerLogLevel> = { ERROR: 'ERROR', WARN: 'WARNING', INFO: 'INFO', DEBUG: 'DEBUG' };
 
 export class SingerReadOutput implements ReadOutput {
-  /** Streams that failed, with why (the caller turns them into the exit code). */
-  readonly failures = new Map<StreamName, ConnectorError>();
   private readonly plans: Map<string, SingerStreamPlan>;
   private readonly counts = new Map<string, number>();
   private readonly nulled = new Map<string, number>();
@@ -153,7 +151,6 @@ export class SingerReadOutput implements ReadOutput {
   }
 
   streamError(stream: StreamName, error: ConnectorError): void {
-    this.failures.set(stream, error);
     this.options.log.write(this.options.outputClosed?.() ? 'DEBUG' : 'ERROR', `${stream}: ${error.message}`);
     if (error.internal) this.options.log.debug(`${stream}: ${error.internal}`);
   }

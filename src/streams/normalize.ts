@@ -4,6 +4,10 @@
  * change (Airbyte `meta.changes`), never a crash and never a record that breaks its schema.
  */
 import { dayOfSeconds, formatDay, parseDay } from '../devin/billing-day.js';
+import { isRecord } from '../json.js';
+
+// The stream declarations take the shared guard from here, beside the rest of their row helpers.
+export { isRecord };
 
 export interface FieldChange {
   field: string;
@@ -80,9 +84,6 @@ export class RowTyper {
   }
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * The billing day of an API row's `date`. Documented as integer Unix seconds at 08:00Z; tolerated:
@@ -102,7 +103,6 @@ export function billingDayOfRowDate(value: unknown): number | undefined {
   const seconds = value > 1e11 ? Math.floor(value / 1000) : Math.floor(value);
   return dayOfSeconds(seconds);
 }
-
 
 /** '' for whole numbers, then '.01' … '.99' with the trailing zero dropped ('.1', not '.10'). */
 const CENT_SUFFIXES: readonly string[] = Array.from({ length: 100 }, (_, cents) =>

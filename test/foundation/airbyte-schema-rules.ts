@@ -3,6 +3,7 @@
  * to discovered stream schemas (see /work/shared/reference/airbyte-singer-protocols.md §1.2, §4.2, §4.3),
  * as a small checker: it walks a JSON Schema and returns one line per violation (empty = compliant).
  */
+import { isRecord } from '../../src/json.js';
 
 export type Violation = string;
 
@@ -53,10 +54,6 @@ const ARRAY_ITEM_TYPES = new Set(['object', 'string', 'number', 'integer']);
 
 type Schema = Record<string, unknown>;
 
-function isObject(value: unknown): value is Schema {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** The non-null type of a schema's `type` ("string" for ["string","null"]), or undefined. */
 function mainType(schema: Schema): string | undefined {
   const type = schema.type;
@@ -67,7 +64,7 @@ function mainType(schema: Schema): string | undefined {
 
 export function checkAirbyteSchemaRules(root: unknown): Violation[] {
   const violations: Violation[] = [];
-  if (!isObject(root)) return ['the schema is not an object'];
+  if (!isRecord(root)) return ['the schema is not an object'];
   if (root.type !== 'object') violations.push('/: the top level must be type "object"');
   visit(root, '', undefined, true, violations);
   return violations;
@@ -116,7 +113,7 @@ function visit(schema: Schema, at: string, propertyName: string | undefined, top
 
   if ('items' in schema) {
     const items = schema.items;
-    if (!isObject(items)) {
+    if (!isRecord(items)) {
       out.push(`${where}: items must be a single schema`);
     } else {
       const itemType = mainType(items);
@@ -129,12 +126,12 @@ function visit(schema: Schema, at: string, propertyName: string | undefined, top
 
   if ('properties' in schema) {
     const properties = schema.properties;
-    if (!isObject(properties)) {
+    if (!isRecord(properties)) {
       out.push(`${where}: properties must be an object`);
     } else {
       const orders = new Map<unknown, string>();
       for (const [name, child] of Object.entries(properties)) {
-        if (!isObject(child)) {
+        if (!isRecord(child)) {
           out.push(`${at}/properties/${name}: must be a schema object`);
           continue;
         }
@@ -157,15 +154,15 @@ function checkOneOf(schema: Schema, where: string, out: Violation[]): void {
     return;
   }
   const constNames = options.map((option) => {
-    if (!isObject(option) || option.type !== 'object' || !isObject(option.properties)) return new Set<string>();
+    if (!isRecord(option) || option.type !== 'object' || !isRecord(option.properties)) return new Set<string>();
     return new Set(
       Object.entries(option.properties)
-        .filter(([, property]) => isObject(property) && 'const' in property)
+        .filter(([, property]) => isRecord(property) && 'const' in property)
         .map(([name]) => name),
     );
   });
   options.forEach((option, index) => {
-    if (!isObject(option) || option.type !== 'object') out.push(`${where}/oneOf/${index}: every oneOf option must be an object`);
+    if (!isRecord(option) || option.type !== 'object') out.push(`${where}/oneOf/${index}: every oneOf option must be an object`);
     else visit(option, `${where}/oneOf/${index}`, undefined, false, out);
   });
   const shared = [...(constNames[0] ?? [])].filter((name) => constNames.every((names) => names.has(name)));

@@ -7,6 +7,7 @@
 import { runTapDevin } from '../../src/cli/singer-main.js';
 import { runInProcess, type CliRun, type IoOverrides } from './cli.js';
 import { parseJsonLines } from './protocol.js';
+import { isRecord } from '../../src/json.js';
 
 export type Json = Record<string, unknown>;
 
@@ -44,16 +45,12 @@ function isStringList(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Throws unless `message` is a SCHEMA, RECORD or STATE message with its required fields. */
 export function assertSingerMessage(message: unknown): void {
   const fail = (why: string): never => {
     throw new Error(`not a Singer message (${why}): ${JSON.stringify(message).slice(0, 300)}`);
   };
-  if (!isObject(message)) fail('not an object');
+  if (!isRecord(message)) fail('not an object');
   const m = message as Json;
   const allowed: Record<string, string[]> = {
     SCHEMA: ['type', 'stream', 'schema', 'key_properties', 'bookmark_properties'],
@@ -66,17 +63,17 @@ export function assertSingerMessage(message: unknown): void {
   switch (m.type) {
     case 'SCHEMA':
       if (typeof m.stream !== 'string' || m.stream === '') fail('SCHEMA without stream');
-      if (!isObject(m.schema) || m.schema.type !== 'object') fail('SCHEMA schema is not an object schema');
+      if (!isRecord(m.schema) || m.schema.type !== 'object') fail('SCHEMA schema is not an object schema');
       if (!isStringList(m.key_properties)) fail('SCHEMA key_properties is not a list of names');
       if (m.bookmark_properties !== undefined && !isStringList(m.bookmark_properties)) fail('bad bookmark_properties');
       break;
     case 'RECORD':
       if (typeof m.stream !== 'string' || m.stream === '') fail('RECORD without stream');
-      if (!isObject(m.record)) fail('RECORD record is not an object');
+      if (!isRecord(m.record)) fail('RECORD record is not an object');
       if (typeof m.time_extracted !== 'string' || !RFC3339.test(m.time_extracted)) fail('RECORD time_extracted is not RFC 3339');
       break;
     case 'STATE':
-      if (!isObject(m.value) || !isObject(m.value.bookmarks)) fail('STATE value has no bookmarks object');
+      if (!isRecord(m.value) || !isRecord(m.value.bookmarks)) fail('STATE value has no bookmarks object');
       break;
   }
 }

@@ -218,10 +218,11 @@ describe('the short retry applies only until the host has answered once', () => 
   it('first contact: 3 attempts, waits from the short schedule', async () => {
     const { client, agent, waits } = clientWith(['refused', 'refused', 'refused', 'ok']);
     try {
-      const error = await client.getJson({ path: '/v3/self' }).catch((e: unknown) => e);
+      const attempts = { requests: 0 };
+      const error = await client.getJson({ path: '/v3/self' }, attempts).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UnreachableError);
       expect((error as UnreachableError).host).toBe('api.devin.test');
-      expect(client.requestCount).toBe(3);
+      expect(attempts.requests).toBe(3);
       expect(waits).toEqual([50, 100]); // 0.5 × min(100, 250), 0.5 × min(1000, 200)
     } finally {
       await agent.close();
@@ -231,11 +232,12 @@ describe('the short retry applies only until the host has answered once', () => 
   it('after an answer: a refused connection is a blip, retried on the caller\'s full policy', async () => {
     const { client, agent, waits } = clientWith(['ok', 'refused', 'refused', 'refused', 'refused', 'refused']);
     try {
-      await client.getJson({ path: '/v3/self' });
-      const error = await client.getJson({ path: '/v3/enterprise/members/users' }).catch((e: unknown) => e);
+      const attempts = { requests: 0 };
+      await client.getJson({ path: '/v3/self' }, attempts);
+      const error = await client.getJson({ path: '/v3/enterprise/members/users' }, attempts).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConnectorError);
       expect((error as Error).message).toMatch(/^GET \/v3\/enterprise\/members\/users failed 5 times; last: ECONNREFUSED/);
-      expect(client.requestCount).toBe(6);
+      expect(attempts.requests).toBe(6);
       expect(waits).toEqual([50, 100, 200, 400]);
     } finally {
       await agent.close();

@@ -21,7 +21,7 @@ import { scratchDir, tempDir } from '../helpers/files.js';
 import { parseJsonLines } from '../helpers/protocol.js';
 import { editCatalog, metadataAt, metricsOf, recordsOf, schemasOf, type Json } from '../helpers/singer.js';
 import { FIXED_TODAY } from '../helpers/read.js';
-import { configFile, discover, FIXED_NOW, linesAt, SIM_OPTIONS, tap } from './support.js';
+import { configFile, discover, FIXED_NOW, SIM_OPTIONS, tap } from './support.js';
 
 const files = tempDir();
 let sim: Simulator;

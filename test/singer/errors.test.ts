@@ -14,7 +14,7 @@ import {
 } from '../../src/simulator/index.js';
 import { FAST_RETRY } from '../helpers/cli.js';
 import { FIXED_TODAY, expectRecordsToEqualTruth } from '../helpers/read.js';
-import { bookmarkOf, lastState, metricsOf, recordsOf, schemasOf, type Json } from '../helpers/singer.js';
+import { bookmarkOf, lastState, metricsOf, recordsOf, type Json } from '../helpers/singer.js';
 import { BASE_CONFIG, FIXED_NOW, SIM_OPTIONS, configFile, linesAt, tap } from './support.js';
 
 let sim: Simulator;

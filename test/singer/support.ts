@@ -1,6 +1,6 @@
 /** Shared setup of the tap-devin tests: a small simulator on a fixed clock, and config/catalog files. */
 import { KEY_ENTERPRISE, type Simulator } from '../../src/simulator/index.js';
-import type { CliRun, IoOverrides } from '../helpers/cli.js';
+import type { IoOverrides } from '../helpers/cli.js';
 import { scratchDir, type TempDir } from '../helpers/files.js';
 import { FIXED_NOW } from '../helpers/read.js';
 import { runTap, withoutStamps, type Json, type TapRun } from '../helpers/singer.js';
