@@ -45,7 +45,6 @@ export function question(module: WarehouseModule, name: string): Question {
 }
 
 /** Two decimals, as the SQL files round. */
-export const round2 = (value: number): number => Math.round(value * 100) / 100;
 
 /**
  * One in-process `source-devin read` against the simulator, usable in beforeAll (readWith's scratch
