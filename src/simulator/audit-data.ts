@@ -1,7 +1,9 @@
 /**
- * The simulated enterprise audit log (`/v3/enterprise/audit-logs`): entries generated from the seed,
- * a steady number per day from the first billing day's start on (an entry exists once the clock has
- * passed it, so more arrive as the clock advances). v3 does not document
+ * The simulated enterprise audit log (`/v3/enterprise/audit-logs`): entries generated from the seed
+ * on a fixed grid of moments (a steady number per day, counted from the Unix epoch), so the entries of
+ * a given time range are the same whatever the clock and the history length (the acceptance fixtures
+ * rely on that). Served: the entries from the first billing day's start to the clock (more arrive as
+ * the clock advances). v3 does not document
  * the unit of `created_at` (v1/v2 sent milliseconds), so a configurable share of entries carries
  * milliseconds and the rest seconds: one data set holds both, as a connector must expect.
  *
@@ -63,6 +65,8 @@ export class AuditLogData {
   readonly #spacingMs: number;
   readonly #msFraction: number;
   readonly #generated: StoredAuditLog[] = [];
+  /** The grid slot of the first generated entry (the one the history starts in). */
+  readonly #firstIndex: number;
   readonly #added: StoredAuditLog[] = [];
 
   constructor(options: AuditLogOptions & { seed: number; orgs: readonly string[]; historyStart: number; now: () => number }) {
@@ -76,18 +80,19 @@ export class AuditLogData {
     this.#startMs = options.historyStart * 1000;
     this.#msFraction = fraction;
     this.#spacingMs = perDay === 0 ? Infinity : 86_400_000 / perDay;
+    this.#firstIndex = perDay === 0 ? 0 : Math.floor(this.#startMs / this.#spacingMs);
     this.ignoreTimeFilters = options.ignoreTimeFilters ?? false;
   }
 
   /** Every entry the clock has passed, oldest first (ties by id). */
   entries(): StoredAuditLog[] {
     const now = this.#now();
-    for (let index = this.#generated.length; ; index++) {
+    for (let index = this.#firstIndex + this.#generated.length; ; index++) {
       const entry = this.#generate(index);
       if (entry === undefined || entry.ms > now) break;
       this.#generated.push(entry);
     }
-    return [...this.#generated, ...this.#added].filter((entry) => entry.ms <= now).sort(compareAuditLogs);
+    return [...this.#generated.filter((entry) => entry.ms >= this.#startMs), ...this.#added].filter((entry) => entry.ms <= now).sort(compareAuditLogs);
   }
 
   /** The rows as the API serves them (copies). */
@@ -112,7 +117,7 @@ export class AuditLogData {
   #generate(index: number): StoredAuditLog | undefined {
     if (!Number.isFinite(this.#spacingMs)) return undefined;
     const h = (salt: number) => hashInts(this.#seed, index, 0xa0d1, salt);
-    const ms = Math.floor(this.#startMs + (index + unitOf(h(1))) * this.#spacingMs);
+    const ms = Math.floor((index + unitOf(h(1))) * this.#spacingMs);
     const inMillis = unitOf(h(2)) < this.#msFraction;
     // A seconds entry happened on a whole second; a milliseconds one keeps its fraction.
     const at = inMillis ? ms : Math.floor(ms / 1000) * 1000;
@@ -122,7 +127,7 @@ export class AuditLogData {
     const who = hex8(h(5));
     const action = ACTIONS[h(6) % ACTIONS.length] as string;
     const row: AuditLogRow = {
-      audit_log_id: `audit-${hex8(h(0))}${hex8(index)}`,
+      audit_log_id: `audit-${hex8(h(0))}-${index}`,
       action,
       created_at: inMillis ? at : at / 1000,
       org_id: org,
@@ -130,7 +135,7 @@ export class AuditLogData {
       user_email: byServiceUser ? null : `user-${who}@example.com`,
       service_user_id: byServiceUser ? `service-user-${who}` : null,
       service_user_name: byServiceUser ? `ci-bot-${who.slice(0, 4)}` : null,
-      data: index % 5 === 0 ? {} : { target_id: `t-${hex8(h(7))}`, details: { index, tags: [action, org] } },
+      data: h(8) % 5 === 0 ? {} : { target_id: `t-${hex8(h(7))}`, details: { slot: index, tags: [action, org] } },
     };
     return { row, ms: at };
   }

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEY_ENT_NO_AUDIT, KEY_ORG, MAX_AUDIT_SPAN_SECONDS, startSimulator, type AuditLogRow, type Simulator } from '../../src/simulator/index.js';
+import { dayStartSeconds } from '../../src/devin/billing-day.js';
 import { get } from '../simulator/helpers.js';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
@@ -31,15 +32,25 @@ async function walk(query: string): Promise<AuditLogRow[]> {
 }
 
 describe('the simulated audit log', () => {
-  it('is the same for the same seed and clock, and holds both timestamp units', async () => {
+  it('is the same for the same seed, whatever the clock and history length, and holds both timestamp units', async () => {
     const again = await startSimulator({ members: 3, days: 30, now: () => NOW, auditLogs: { perDay: 4, millisecondsFraction: 0.5 } });
     try {
       expect(again.data.auditLogs.rows()).toEqual(sim.data.auditLogs.rows());
     } finally {
       await again.close();
     }
+    // A longer history on a later clock serves the same entries for the same moments.
+    const later = await startSimulator({ members: 3, days: 90, now: () => NOW + 7 * 86_400_000, auditLogs: { perDay: 4, millisecondsFraction: 0.5 } });
+    try {
+      const range = { start: NOW / 1000 - 20 * 86_400, end: NOW / 1000 };
+      expect(later.data.auditLogs.truth(range)).toEqual(sim.data.auditLogs.truth(range));
+      expect(later.data.auditLogs.rows().length).toBeGreaterThan(sim.data.auditLogs.rows().length * 3);
+    } finally {
+      await later.close();
+    }
     const rows = sim.data.auditLogs.rows();
     expect(rows.length).toBeGreaterThan(100);
+    expect(rows.every((row) => seconds(row) >= dayStartSeconds(sim.data.firstDay()))).toBe(true);
     expect(rows.some((row) => row.created_at > 1e11)).toBe(true);
     expect(rows.some((row) => row.created_at < 1e11)).toBe(true);
     expect(rows.every((row) => seconds(row) * 1000 <= NOW)).toBe(true);
