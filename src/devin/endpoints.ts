@@ -23,7 +23,8 @@ export type EnterpriseOnlyEndpoint =
   | 'serviceUsers'
   | 'organizationConsumption'
   | 'serviceUserConsumption'
-  | 'consumptionCycles';
+  | 'consumptionCycles'
+  | 'auditLogs';
 
 export interface EndpointInfo {
   /** Path template; `{org_id}` (the scope's org) and one partition id (`{user_id}`, …) are filled in encoded. */
@@ -32,6 +33,8 @@ export interface EndpointInfo {
   permission: readonly string[];
   /** What a person calls this data, for messages. */
   label: string;
+  /** Where the second permission name is from, when not an older doc build. */
+  otherSpellingIn?: string;
 }
 
 export const SELF_PATH = '/v3/self';
@@ -108,6 +111,13 @@ export const ENDPOINTS: EndpointMap = {
       permission: ['ViewAccountConsumption', 'ManageBilling'],
       label: 'billing cycles',
     },
+    // The documented permission; a third-party permissions table calls it ViewAccountAuditLogs.
+    auditLogs: {
+      template: '/v3/enterprise/audit-logs',
+      permission: ['ManageEnterpriseSettings', 'ViewAccountAuditLogs'],
+      label: 'audit log',
+      otherSpellingIn: 'a third-party permissions table',
+    },
   },
   organization: {
     // The org-scoped member listings are documented only under /v3beta1 (not promoted to /v3).
@@ -163,7 +173,7 @@ export function endpointInfo(scope: Scope, name: EndpointName): EndpointInfo {
 /** "ViewAccountConsumption (ManageBilling in older docs)". */
 export function describePermission(info: EndpointInfo): string {
   const [current, older] = info.permission;
-  return older ? `${current} (${older} in older docs)` : String(current);
+  return older ? `${current} (${older} in ${info.otherSpellingIn ?? 'older docs'})` : String(current);
 }
 
 /**

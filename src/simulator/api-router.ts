@@ -5,6 +5,7 @@
  */
 import { PERMISSION_NAMES, hasPermission } from './keys.js';
 import { problem, type ApiResponse } from './api-response.js';
+import { handleAuditLogs } from './endpoints/audit-logs.js';
 import { handleConsumption } from './endpoints/consumption.js';
 import { handleMembers } from './endpoints/members.js';
 import { handleCycles } from './endpoints/cycles.js';
@@ -112,5 +113,7 @@ export function answerRequest(request: IncomingRequest, state: ApiState): ApiRes
       return handleSessionMessages(endpointRequest, state);
     case 'active-users':
       return handleActiveUsers(endpointRequest, state, endpoint.period);
+    case 'audit-logs':
+      return handleAuditLogs(endpointRequest, state);
   }
 }

@@ -9,6 +9,7 @@
 import { dayOfMillis, dayStartSeconds } from '../devin/billing-day.js';
 import { daysToVisit, toCents } from './day-range.js';
 import { SessionData } from './session-data.js';
+import { AuditLogData, type AuditLogOptions } from './audit-data.js';
 import { ConsumerDirectory, type DirectoryServiceUser } from './consumer-directory.js';
 import { freezeMember, generateMember } from './member-generator.js';
 import {
@@ -35,6 +36,7 @@ export interface DataSetOptions {
   now: () => number;
   /** Generated sessions created between the first billing day and the clock at start-up. */
   sessions?: number;
+  auditLogs?: AuditLogOptions;
 }
 
 /** Summed consumption of many users on one day, in cents (null review = no user had a review figure). */
@@ -84,7 +86,11 @@ export class SimulatedDataSet implements SimulatorData {
       startDay: dayOfMillis(options.now()),
       activeServiceUsers: (orgId) => this.sessionData.serviceUsers(orgId),
     });
+    this.auditLogs = new AuditLogData({ ...options.auditLogs, seed: options.seed, orgs: options.orgs, historyStart: dayStartSeconds(this.#firstDay), now: options.now });
   }
+
+  /** The enterprise audit log (see audit-data.ts). */
+  readonly auditLogs: AuditLogData;
 
   /** Organizations and service users (listed, consuming); see consumer-directory.ts. */
   readonly consumers: ConsumerDirectory;

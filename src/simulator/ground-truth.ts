@@ -119,13 +119,8 @@ export function computeGroundTruth(source: GroundTruthSource, query: GroundTruth
   }
 
   const readStart = query.readStart ?? source.data.sessionData.nowSeconds();
-  const sessions = computeSessionsTruth(source.data, {
-    scopeOrgId,
-    startDay,
-    endDay,
-    readStart,
-    range: query.sessionsRange ?? { start: dayStartSeconds(startDay), end: Math.min(dayStartSeconds(endDay + 1), readStart) },
-  });
+  const range = query.sessionsRange ?? { start: dayStartSeconds(startDay), end: Math.min(dayStartSeconds(endDay + 1), readStart) };
+  const sessions = computeSessionsTruth(source.data, { scopeOrgId, startDay, endDay, readStart, range });
   return {
     members,
     daily_consumption: dailyConsumption,
@@ -133,5 +128,6 @@ export function computeGroundTruth(source: GroundTruthSource, query: GroundTruth
     pr_metrics_by_member: prMetricsByMember,
     ...sessions,
     ...computeConsumersTruth(source.data, scopeOrgId, startDay, endDay),
+    audit_logs: scopeOrgId === null ? source.data.auditLogs.truth(range) : [],
   };
 }

@@ -18,9 +18,12 @@ export {
   KEY_ORG_EMPTY,
   KEY_ENT_NO_SESSIONS,
   KEY_ORG_NO_SESSIONS,
+  KEY_ENT_NO_AUDIT,
   PERMISSION_NAMES,
   defaultKeys,
 } from './keys.js';
+export { MAX_AUDIT_SPAN_SECONDS } from './endpoints/audit-logs.js';
+export type { AuditLogData, AuditLogOptions, AuditLogRecord, AuditLogRow } from './audit-data.js';
 export { EDGE_USER_IDS, UNICODE_NAMES } from './member-generator.js';
 export { OTHER_HOST_URL } from './fault-responses.js';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './endpoints/members.js';

@@ -20,6 +20,8 @@ export const KEY_ORG_EMPTY = 'cog_sim_org_empty';
 /** Everything but the sessions family (ViewAccountSessions / ViewOrgSessions). */
 export const KEY_ENT_NO_SESSIONS = 'cog_sim_ent_no_sessions';
 export const KEY_ORG_NO_SESSIONS = 'cog_sim_org_no_sessions';
+/** Everything but the audit log (ManageEnterpriseSettings). */
+export const KEY_ENT_NO_AUDIT = 'cog_sim_ent_no_audit';
 
 /** The default key table for a given org list (organization keys point at orgs[0] / orgs[1]). */
 export function defaultKeys(orgs: readonly string[]): Record<string, SimulatorKey> {
@@ -30,13 +32,14 @@ export function defaultKeys(orgs: readonly string[]): Record<string, SimulatorKe
     [KEY_ORG]: { scope: 'organization', orgId: first, permissions: 'all' },
     [KEY_ORG_BETA]: { scope: 'organization', orgId: second, permissions: 'all' },
     // Each "no X" key lacks only X (so they hold the sessions permission too).
-    [KEY_ENT_NO_METRICS]: { scope: 'enterprise', permissions: ['membership', 'consumption', 'sessions', 'organizations'] },
-    [KEY_ENT_NO_BILLING]: { scope: 'enterprise', permissions: ['membership', 'metrics', 'sessions', 'organizations'] },
+    [KEY_ENT_NO_METRICS]: { scope: 'enterprise', permissions: ['membership', 'consumption', 'sessions', 'organizations', 'audit'] },
+    [KEY_ENT_NO_BILLING]: { scope: 'enterprise', permissions: ['membership', 'metrics', 'sessions', 'organizations', 'audit'] },
     [KEY_ENT_ONLY_MEMBERS]: { scope: 'enterprise', permissions: ['membership'] },
     [KEY_ORG_NO_MEMBERS]: { scope: 'organization', orgId: first, permissions: ['consumption', 'metrics', 'sessions'] },
     [KEY_SELF_FORBIDDEN]: { scope: 'enterprise', permissions: 'all', selfStatus: 403 },
     [KEY_ORG_EMPTY]: { scope: 'organization', orgId: EMPTY_ORG_ID, permissions: 'all' },
-    [KEY_ENT_NO_SESSIONS]: { scope: 'enterprise', permissions: ['membership', 'consumption', 'metrics', 'organizations'] },
+    [KEY_ENT_NO_SESSIONS]: { scope: 'enterprise', permissions: ['membership', 'consumption', 'metrics', 'organizations', 'audit'] },
+    [KEY_ENT_NO_AUDIT]: { scope: 'enterprise', permissions: ['membership', 'consumption', 'metrics', 'sessions', 'organizations'] },
     [KEY_ORG_NO_SESSIONS]: { scope: 'organization', orgId: first, permissions: ['membership', 'consumption', 'metrics'] },
   };
 }
@@ -55,6 +58,7 @@ export const PERMISSION_NAMES: Record<'enterprise' | 'organization', Record<Perm
     metrics: 'ViewAccountMetrics',
     sessions: 'ViewAccountSessions',
     organizations: 'ManageOrganizations',
+    audit: 'ManageEnterpriseSettings',
   },
   organization: {
     membership: 'ViewOrgMembership',
@@ -62,5 +66,6 @@ export const PERMISSION_NAMES: Record<'enterprise' | 'organization', Record<Perm
     metrics: 'ViewOrgMetrics',
     sessions: 'ViewOrgSessions',
     organizations: 'ManageOrganizations',
+    audit: 'ManageEnterpriseSettings',
   },
 };

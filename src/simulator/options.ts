@@ -27,6 +27,7 @@ export interface ResolvedOptions {
   prTakenOverFields: boolean;
   sessions: number;
   sessionsIgnoreTimeFilters: boolean;
+  auditLogs: SimulatorOptions['auditLogs'];
   compression: SimulatorCompression;
   onRequest: ((entry: RequestLogEntry) => void) | undefined;
 }
@@ -64,6 +65,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     prTakenOverFields: options.prTakenOverFields ?? true,
     sessions: requireInteger('sessions', options.sessions ?? 200, 0),
     sessionsIgnoreTimeFilters: options.sessionsIgnoreTimeFilters ?? false,
+    auditLogs: options.auditLogs,
     compression: resolveCompression(options.compression),
     onRequest: options.onRequest,
   };

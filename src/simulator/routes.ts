@@ -15,7 +15,8 @@ export type Endpoint =
   | { kind: 'metrics' }
   | { kind: 'sessions'; insights: boolean }
   | { kind: 'session-messages' }
-  | { kind: 'active-users'; period: ActivePeriod };
+  | { kind: 'active-users'; period: ActivePeriod }
+  | { kind: 'audit-logs' };
 
 export interface Route {
   /** Literal segments, or ':org' / ':user' / ':session' placeholders. */
@@ -81,6 +82,8 @@ export const ROUTES: readonly Route[] = [
   { pattern: ['v3', 'enterprise', 'metrics', 'prs'], scope: 'enterprise', permission: 'metrics', endpoint: metrics },
   { pattern: ['v3', 'organizations', ':org', 'metrics', 'prs'], scope: 'organization', permission: 'metrics', endpoint: metrics },
   ...activeUserRoutes(),
+
+  { pattern: ['v3', 'enterprise', 'audit-logs'], scope: 'enterprise', permission: 'audit', endpoint: { kind: 'audit-logs' } },
 
   { pattern: ['v3', 'enterprise', 'sessions'], scope: 'enterprise', permission: 'sessions', endpoint: sessions },
   { pattern: ['v3', 'enterprise', 'sessions', 'insights'], scope: 'enterprise', permission: 'sessions', endpoint: insights },

@@ -3,6 +3,7 @@
  * these shapes, so they change only additively.
  */
 
+import type { AuditLogData, AuditLogOptions, AuditLogRecord } from './audit-data.js';
 import type { ConsumersTruth } from './ground-truth-consumers.js';
 import type { ConsumerDirectory, DirectoryServiceUser } from './consumer-directory.js';
 import type {
@@ -14,7 +15,8 @@ import type {
   SimulatorSessionData,
 } from './session-types.js';
 
-export type PermissionGroup = 'membership' | 'consumption' | 'metrics' | 'sessions' | 'organizations';
+export type PermissionGroup = 'membership' | 'consumption' | 'metrics' | 'sessions' | 'organizations'
+  | 'audit';
 
 export interface SimulatorKey {
   scope: 'enterprise' | 'organization';
@@ -170,6 +172,8 @@ export interface SimulatorOptions {
   sessions?: number;
   /** Default false; true = the sessions and insights lists ignore updated_* / created_* (SPEC §12). */
   sessionsIgnoreTimeFilters?: boolean;
+  /** The enterprise audit log (see audit-data.ts for the defaults). */
+  auditLogs?: AuditLogOptions;
   /** Default: real time (see SimulatorTimers). */
   timers?: SimulatorTimers;
   /** Encode answers the client accepts compressed; default null (off: loopback benchmarks pay nothing). */
@@ -302,6 +306,8 @@ export interface SimulatorData extends SimulatorSessionData {
   scopeConsumptionRows(fromDay: number, toDay: number, orgId?: string | null): ConsumptionRow[];
   /** Organizations and service users (inactive ones included) as the directory endpoints list them. */
   readonly consumers: ConsumerDirectory;
+  /** The enterprise audit log: entries, test additions, ground truth, the filter-ignoring switch. */
+  readonly auditLogs: AuditLogData;
   /** One service user's rows of billing days fromDay..toDay (inclusive). */
   serviceUserConsumptionRows(serviceUserId: string, fromDay: number, toDay: number): ConsumptionRow[];
   /** A service user created while the simulator runs: listed, and consuming from the first day. */
@@ -384,4 +390,6 @@ export interface GroundTruth extends ConsumersTruth {
   session_insights: SessionInsightsRecord[];
   session_messages: SessionMessageRecord[];
   active_users: ActiveUsersRecord[];
+  /** Enterprise keys only (empty for an organization key), over the sessions range. */
+  audit_logs: AuditLogRecord[];
 }

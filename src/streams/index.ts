@@ -4,6 +4,7 @@ import {
   dailyConsumptionByServiceUserStream,
   dailyConsumptionTotalsStream,
 } from './consumption-beyond-members.js';
+import { auditLogsStream } from './audit-logs.js';
 import { consumptionCyclesStream } from './consumption-cycles.js';
 import { dailyConsumptionStream } from './daily-consumption.js';
 import { organizationsDirectory, organizationsStream } from './organizations.js';
@@ -31,6 +32,7 @@ export const STREAMS: readonly StreamDeclaration[] = [
   sessionPullRequestsStream,
   sessionInsightsStream,
   sessionMessagesStream,
+  auditLogsStream,
 ];
 
 export const DIRECTORIES: Readonly<Record<DirectoryName, DirectoryDeclaration>> = {

@@ -300,6 +300,8 @@ describe('the endpoint map', () => {
       organizationConsumption: ['/v3/enterprise/consumption/daily/organizations/{organization_id}', ['ViewAccountConsumption', 'ManageBilling']],
       serviceUserConsumption: ['/v3/enterprise/consumption/daily/service-users/{service_user_id}', ['ViewAccountConsumption', 'ManageBilling']],
       consumptionCycles: ['/v3/enterprise/consumption/cycles', ['ViewAccountConsumption', 'ManageBilling']],
+      // devin-api-v3-more.md §6: documented ManageEnterpriseSettings; a third-party table says ViewAccountAuditLogs
+      auditLogs: ['/v3/enterprise/audit-logs', ['ManageEnterpriseSettings', 'ViewAccountAuditLogs']],
     },
     organization: {
       members: ['/v3beta1/organizations/{org_id}/members/users', ['ViewOrgMembership']],

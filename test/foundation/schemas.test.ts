@@ -49,6 +49,7 @@ REQUIRED_FIELDS.daily_consumption_by_service_user = [...CONSUMPTION_FIELDS, 'ser
 REQUIRED_FIELDS.consumption_cycles = ['cycle_start', 'cycle_end', 'first_billing_day', 'last_billing_day'];
 REQUIRED_FIELDS.organizations = ['org_id', 'name', 'created_at', 'updated_at', 'max_session_acu_limit', 'max_cycle_acu_limit'];
 REQUIRED_FIELDS.service_users = ['service_user_id', 'name', 'role_assignments', 'expires_at', 'deleted_at'];
+REQUIRED_FIELDS.audit_logs = ['audit_log_id', 'action', 'created_at', 'org_id', 'user_id', 'user_email', 'service_user_id', 'service_user_name', 'data'];
 const ALWAYS_KEY: Record<string, string[]> = Object.fromEntries(
   STREAMS.map((name) => [name, (findStream(name)?.primaryKey ?? []).map((path) => path.join('.'))]),
 );

@@ -52,7 +52,7 @@ async function expectForbidden(path: string, key: string, permission: string): P
 describe('authentication and permissions', () => {
   it('exports the documented default keys', () => {
     expect(Object.keys(DEFAULT_KEYS).sort()).toEqual([
-      'cog_sim_ent_no_billing', 'cog_sim_ent_no_metrics', 'cog_sim_ent_no_sessions', 'cog_sim_ent_only_members', 'cog_sim_enterprise',
+      'cog_sim_ent_no_audit', 'cog_sim_ent_no_billing', 'cog_sim_ent_no_metrics', 'cog_sim_ent_no_sessions', 'cog_sim_ent_only_members', 'cog_sim_enterprise',
       'cog_sim_org', 'cog_sim_org_beta', 'cog_sim_org_empty', 'cog_sim_org_no_members', 'cog_sim_org_no_sessions', 'cog_sim_self_forbidden',
     ]);
   });
