@@ -44,8 +44,6 @@ export function question(module: WarehouseModule, name: string): Question {
   return found;
 }
 
-/** Two decimals, as the SQL files round. */
-
 /**
  * One in-process `source-devin read` against the simulator, usable in beforeAll (readWith's scratch
  * files belong to a test): config, catalog and state go to `dir`.
