@@ -300,6 +300,10 @@ describe('the endpoint map', () => {
       organizationConsumption: ['/v3/enterprise/consumption/daily/organizations/{organization_id}', ['ViewAccountConsumption', 'ManageBilling']],
       serviceUserConsumption: ['/v3/enterprise/consumption/daily/service-users/{service_user_id}', ['ViewAccountConsumption', 'ManageBilling']],
       consumptionCycles: ['/v3/enterprise/consumption/cycles', ['ViewAccountConsumption', 'ManageBilling']],
+      // devin-api-v3-more.md §9
+      dailyActiveUsers: ['/v3/enterprise/metrics/dau', ['ViewAccountMetrics']],
+      weeklyActiveUsers: ['/v3/enterprise/metrics/wau', ['ViewAccountMetrics']],
+      monthlyActiveUsers: ['/v3/enterprise/metrics/mau', ['ViewAccountMetrics']],
     },
     organization: {
       members: ['/v3beta1/organizations/{org_id}/members/users', ['ViewOrgMembership']],
@@ -310,6 +314,10 @@ describe('the endpoint map', () => {
       sessions: ['/v3/organizations/{org_id}/sessions', ['ViewOrgSessions']],
       sessionInsights: ['/v3/organizations/{org_id}/sessions/insights', ['ViewOrgSessions']],
       sessionMessages: ['/v3/organizations/{org_id}/sessions/{session_id}/messages', ['ViewOrgSessions']],
+      // devin-api-v3-more.md §9: "ViewAccountMetrics at the organization level" in older docs
+      dailyActiveUsers: ['/v3/organizations/{org_id}/metrics/dau', ['ViewOrgMetrics', 'ViewAccountMetrics']],
+      weeklyActiveUsers: ['/v3/organizations/{org_id}/metrics/wau', ['ViewOrgMetrics', 'ViewAccountMetrics']],
+      monthlyActiveUsers: ['/v3/organizations/{org_id}/metrics/mau', ['ViewOrgMetrics', 'ViewAccountMetrics']],
     },
   } as const;
 
