@@ -12,6 +12,9 @@ export type EndpointName =
   | 'userConsumption'
   | 'scopeConsumption'
   | 'prMetrics'
+  | 'dailyActiveUsers'
+  | 'weeklyActiveUsers'
+  | 'monthlyActiveUsers'
   | 'sessions'
   | 'sessionInsights'
   | 'sessionMessages'
@@ -71,6 +74,9 @@ export const ENDPOINTS: EndpointMap = {
       permission: ['ViewAccountMetrics'],
       label: 'PR metrics',
     },
+    dailyActiveUsers: { template: '/v3/enterprise/metrics/dau', permission: ['ViewAccountMetrics'], label: 'daily active users' },
+    weeklyActiveUsers: { template: '/v3/enterprise/metrics/wau', permission: ['ViewAccountMetrics'], label: 'weekly active users' },
+    monthlyActiveUsers: { template: '/v3/enterprise/metrics/mau', permission: ['ViewAccountMetrics'], label: 'monthly active users' },
     sessions: {
       template: '/v3/enterprise/sessions',
       permission: ['ViewAccountSessions', 'ViewOrgSessions'],
@@ -146,6 +152,9 @@ export const ENDPOINTS: EndpointMap = {
       permission: ['ViewOrgMetrics', 'ViewAccountMetrics'],
       label: 'PR metrics',
     },
+    dailyActiveUsers: { template: '/v3/organizations/{org_id}/metrics/dau', permission: ['ViewOrgMetrics', 'ViewAccountMetrics'], label: 'daily active users' },
+    weeklyActiveUsers: { template: '/v3/organizations/{org_id}/metrics/wau', permission: ['ViewOrgMetrics', 'ViewAccountMetrics'], label: 'weekly active users' },
+    monthlyActiveUsers: { template: '/v3/organizations/{org_id}/metrics/mau', permission: ['ViewOrgMetrics', 'ViewAccountMetrics'], label: 'monthly active users' },
     sessions: {
       template: '/v3/organizations/{org_id}/sessions',
       permission: ['ViewOrgSessions'],

@@ -19,6 +19,7 @@ import { readDirectory } from './read-directory.js';
 import { groupRuns, type ReadGroup } from './read-groups.js';
 import { readTimeWindows } from './read-time-windows.js';
 import { readList } from './read-list.js';
+import { readPeriods } from './read-periods.js';
 import type { StreamState } from './state.js';
 import { RecordLimitReached, StreamRun, type ReadShared } from './stream-run.js';
 import { WindowPolicies } from './window-policy.js';
@@ -208,6 +209,9 @@ async function readGroup(group: ReadGroup): Promise<Map<StreamRun, unknown>> {
       break;
     case 'list':
       await readList(run, source);
+      break;
+    case 'periods':
+      await readPeriods(run, source);
       break;
     default:
       throw new Error(`${run.name}: a ${source.kind} stream is read with its list`);

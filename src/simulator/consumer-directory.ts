@@ -48,6 +48,7 @@ export class ConsumerDirectory {
   readonly #byOrg = new Map<string, DirectoryServiceUser[]>();
   readonly #byId = new Map<string, DirectoryServiceUser>();
   readonly #added: DirectoryServiceUser[] = [];
+  readonly #addedOrgs: DirectoryOrganization[] = [];
 
   constructor(options: ConsumerDirectoryOptions) {
     this.#options = options;
@@ -55,7 +56,7 @@ export class ConsumerDirectory {
 
   organizations(): DirectoryOrganization[] {
     const { seed, firstDay } = this.#options;
-    return this.#options.orgs.map((orgId) => {
+    const generated = this.#options.orgs.map((orgId) => {
       const h = hashInts(seed, hashString(orgId), SALT.org);
       const created = dayStartSeconds(firstDay) - (h % (400 * SECONDS_PER_DAY));
       const limit = hashInts(h, SALT.limit);
@@ -68,6 +69,23 @@ export class ConsumerDirectory {
         max_cycle_acu_limit: limit % 5 === 0 ? null : 1_000 + (limit % 9_000),
       };
     });
+    return [...generated, ...this.#addedOrgs];
+  }
+
+  hasOrganization(orgId: string): boolean {
+    return this.#options.orgs.includes(orgId) || this.#addedOrgs.some((org) => org.org_id === orgId);
+  }
+
+  /**
+   * An organization created while the simulator runs: listed, with no members, so its consumption is
+   * that of the service users added to it (addServiceUser), from the first day.
+   */
+  addOrganization(orgId: string, name = `Organization ${orgId}`): DirectoryOrganization {
+    if (this.hasOrganization(orgId)) throw new Error(`simulator: organization ${JSON.stringify(orgId)} already exists`);
+    const created = dayStartSeconds(this.#options.startDay);
+    const org = { org_id: orgId, name, created_at: created, updated_at: created, max_session_acu_limit: null, max_cycle_acu_limit: null };
+    this.#addedOrgs.push(org);
+    return org;
   }
 
   /** Every service user of one org or of the enterprise (null), inactive ones included. */

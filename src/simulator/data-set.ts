@@ -10,7 +10,7 @@ import { dayOfMillis, dayStartSeconds } from '../devin/billing-day.js';
 import { daysToVisit, toCents } from './day-range.js';
 import { SessionData } from './session-data.js';
 import { AuditLogData, type AuditLogOptions } from './audit-data.js';
-import { ConsumerDirectory, type DirectoryServiceUser } from './consumer-directory.js';
+import { ConsumerDirectory, type DirectoryOrganization, type DirectoryServiceUser } from './consumer-directory.js';
 import { freezeMember, generateMember } from './member-generator.js';
 import {
   addPrCounts,
@@ -100,6 +100,13 @@ export class SimulatedDataSet implements SimulatorData {
     const user = this.consumers.addServiceUser(orgId, serviceUserId, name);
     this.#version++;
     return user;
+  }
+
+  /** An organization created while the simulator runs (see ConsumerDirectory.addOrganization). */
+  addOrganization(orgId: string, name?: string): DirectoryOrganization {
+    const org = this.consumers.addOrganization(orgId, name);
+    this.#version++;
+    return org;
   }
 
   /** One service user's rows, as `/consumption/daily/service-users/{id}` serves them. */

@@ -5,7 +5,7 @@
 
 import type { AuditLogData, AuditLogOptions, AuditLogRecord } from './audit-data.js';
 import type { ConsumersTruth } from './ground-truth-consumers.js';
-import type { ConsumerDirectory, DirectoryServiceUser } from './consumer-directory.js';
+import type { ConsumerDirectory, DirectoryOrganization, DirectoryServiceUser } from './consumer-directory.js';
 import type {
   ActiveUsersRecord,
   SessionInsightsRecord,
@@ -312,6 +312,8 @@ export interface SimulatorData extends SimulatorSessionData {
   serviceUserConsumptionRows(serviceUserId: string, fromDay: number, toDay: number): ConsumptionRow[];
   /** A service user created while the simulator runs: listed, and consuming from the first day. */
   addServiceUser(orgId: string, serviceUserId: string, name?: string): DirectoryServiceUser;
+  /** An organization created while the simulator runs: listed; it consumes through the service users added to it. */
+  addOrganization(orgId: string, name?: string): DirectoryOrganization;
   /** Summed counts of the users (null = every member of the scope) over fromDay..toDay (inclusive). */
   prCounts(userIds: string[] | null, fromDay: number, toDay: number, orgId?: string | null): PrCounts;
   /** Billing day (day number) containing now(). */

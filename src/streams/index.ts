@@ -1,4 +1,5 @@
 /** The streams and directories this connector offers, in the order they are listed and read. */
+import { activeUsersStream } from './active-users.js';
 import {
   dailyConsumptionByOrganizationStream,
   dailyConsumptionByServiceUserStream,
@@ -33,6 +34,7 @@ export const STREAMS: readonly StreamDeclaration[] = [
   sessionInsightsStream,
   sessionMessagesStream,
   auditLogsStream,
+  activeUsersStream,
 ];
 
 export const DIRECTORIES: Readonly<Record<DirectoryName, DirectoryDeclaration>> = {

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { ConnectorConfig } from '../config/resolve.js';
 import type { ApiRequest, QueryParams } from '../devin/client.js';
 import type { EndpointName, Scope } from '../devin/endpoints.js';
+import type { PeriodUnit } from '../devin/utc-periods.js';
 import type { NormalizedRecord } from './normalize.js';
 
 export type StreamName = string;
@@ -94,7 +95,32 @@ export type SourceSpec =
       records(body: unknown, range: DayRange, partition: PartitionRef | undefined, ctx: PlanContext): NormalizedRecord[];
     }
   | TimeWindowSource
+  | PeriodsSource
   | ChildSource;
+
+/** One request of a periods source, in Unix seconds: `from` is a period start; `to` one too, or the read's start. */
+export interface PeriodWindow {
+  unit: PeriodUnit;
+  from: number;
+  to: number;
+  /** The moment the read started (whole seconds): the period containing it is still accumulating. */
+  readStart: number;
+}
+
+/**
+ * Metrics per UTC period, one endpoint per unit, each answering one point per period the window
+ * overlaps (SPEC §5.5). Asked from the start of the period containing start_date up to the read's
+ * start (and at most the end of the period containing end_date), in windows that begin on a period
+ * boundary, so every period comes back whole (the running one up to the read's start).
+ */
+export interface PeriodsSource {
+  kind: 'periods';
+  units: readonly { unit: PeriodUnit; endpoint: EndpointName }[];
+  /** The two query parameters of a window, `[after, before]`, sent as Unix seconds. */
+  filter: readonly [string, string];
+  /** The records of one answer (points outside the window, or unkeyable: ctx.skipRow). */
+  records(body: unknown, window: PeriodWindow, ctx: PlanContext): NormalizedRecord[];
+}
 
 /**
  * A paginated list filtered by a half-open time window (SPEC §13): the range is cut into windows of

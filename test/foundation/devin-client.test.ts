@@ -302,6 +302,10 @@ describe('the endpoint map', () => {
       consumptionCycles: ['/v3/enterprise/consumption/cycles', ['ViewAccountConsumption', 'ManageBilling']],
       // devin-api-v3-more.md §6: documented ManageEnterpriseSettings; a third-party table says ViewAccountAuditLogs
       auditLogs: ['/v3/enterprise/audit-logs', ['ManageEnterpriseSettings', 'ViewAccountAuditLogs']],
+      // devin-api-v3-more.md §9
+      dailyActiveUsers: ['/v3/enterprise/metrics/dau', ['ViewAccountMetrics']],
+      weeklyActiveUsers: ['/v3/enterprise/metrics/wau', ['ViewAccountMetrics']],
+      monthlyActiveUsers: ['/v3/enterprise/metrics/mau', ['ViewAccountMetrics']],
     },
     organization: {
       members: ['/v3beta1/organizations/{org_id}/members/users', ['ViewOrgMembership']],
@@ -312,6 +316,10 @@ describe('the endpoint map', () => {
       sessions: ['/v3/organizations/{org_id}/sessions', ['ViewOrgSessions']],
       sessionInsights: ['/v3/organizations/{org_id}/sessions/insights', ['ViewOrgSessions']],
       sessionMessages: ['/v3/organizations/{org_id}/sessions/{session_id}/messages', ['ViewOrgSessions']],
+      // devin-api-v3-more.md §9: "ViewAccountMetrics at the organization level" in older docs
+      dailyActiveUsers: ['/v3/organizations/{org_id}/metrics/dau', ['ViewOrgMetrics', 'ViewAccountMetrics']],
+      weeklyActiveUsers: ['/v3/organizations/{org_id}/metrics/wau', ['ViewOrgMetrics', 'ViewAccountMetrics']],
+      monthlyActiveUsers: ['/v3/organizations/{org_id}/metrics/mau', ['ViewOrgMetrics', 'ViewAccountMetrics']],
     },
   } as const;
 

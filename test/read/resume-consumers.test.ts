@@ -1,8 +1,8 @@
 /**
  * Issue 13, point 1: the consumption streams beyond members resume like daily_consumption. Kill a
  * read after its k-th STATE, resume with the last STATE: the union holds every record of an
- * uninterrupted read. A service user created between the kill and the resume (its id sorting before
- * every other) gets its full range. A second incremental read asks only from the cursor on.
+ * uninterrupted read. A service user, and an organization, created between the kill and the resume (its
+ * id sorting before every other) gets its full range. A second incremental read asks only from the cursor on.
  */
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,6 +79,26 @@ describe('kill after the k-th STATE, resume with the last STATE', () => {
     const newRows = truth.filter((r) => r.service_user_id === added.service_user_id);
     expect(newRows.length).toBeGreaterThan(5);
     expect(missingFrom(truth, [killed, resumed], 'daily_consumption_by_service_user')).toEqual([]);
+  });
+
+  it('gives an organization created between the kill and the resume its full range', async () => {
+    const stream = { daily_consumption_by_organization: 'incremental' } as const;
+    const full = await readWith({ sim, config: CONFIG, streams: stream, policy: POLICY });
+    const k = statesOf(full).findIndex((s) => streamStateOf(s).progress !== undefined) + 1;
+    expect(k).toBeGreaterThan(0);
+    const killed = await readKilledAfter(k, stream);
+    const doneThrough = (streamStateOf(statesOf(killed).at(-1)!).progress as { done_through: string }).done_through;
+    // A new organization consumes through its own service user, from the first day of history.
+    const added = sim.data.addOrganization('org-sim-aaa-added', 'added between runs');
+    sim.data.addServiceUser(added.org_id, 'service-user-of-the-added-org');
+    expect(added.org_id < doneThrough).toBe(true);
+    const resumed = await readWith({ sim, config: CONFIG, streams: stream, policy: POLICY, state: lastStateArray(killed) });
+    expect(resumed.code).toBe(0);
+    const truth = sim.groundTruth({ startDate: CONFIG.start_date, endDate: FIXED_TODAY }).daily_consumption_by_organization;
+    const newRows = truth.filter((r) => r.org_id === added.org_id);
+    expect(newRows.length).toBeGreaterThan(5);
+    expect(newRows.map((r) => r.date)).toContain(CONFIG.start_date);
+    expect(missingFrom(truth, [killed, resumed], 'daily_consumption_by_organization')).toEqual([]);
   });
 });
 

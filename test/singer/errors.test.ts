@@ -130,6 +130,10 @@ describe('stderr: logs and metrics', () => {
         '/v3/enterprise/consumption/daily/organizations/{organization_id}',
         '/v3/enterprise/consumption/daily/service-users/{service_user_id}',
         '/v3/enterprise/consumption/cycles',
+        // active_users (SPEC §5.5).
+        '/v3/enterprise/metrics/dau',
+        '/v3/enterprise/metrics/wau',
+        '/v3/enterprise/metrics/mau',
       ]),
     );
   });

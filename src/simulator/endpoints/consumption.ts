@@ -45,7 +45,7 @@ export function handleConsumption(request: EndpointRequest, state: ApiState, tar
   let rows: ConsumptionRow[];
   if (target === 'organization' || target === 'service-user') {
     const id = request.match.userId ?? '';
-    const known = target === 'organization' ? state.data.orgs.includes(id) : state.data.consumers.serviceUser(id) !== undefined;
+    const known = target === 'organization' ? state.data.consumers.hasOrganization(id) : state.data.consumers.serviceUser(id) !== undefined;
     if (!known) return problem(404, `${target === 'organization' ? 'Organization' : 'Service user'} ${id} not found`, request.instance);
     rows = target === 'organization' ? state.data.scopeConsumptionRows(fromDay, toDay, id) : state.data.serviceUserConsumptionRows(id, fromDay, toDay);
   } else if (target === 'user') {
