@@ -7,6 +7,7 @@ import { PERMISSION_NAMES, hasPermission } from './keys.js';
 import { problem, type ApiResponse } from './api-response.js';
 import { handleConsumption } from './endpoints/consumption.js';
 import { handleMembers } from './endpoints/members.js';
+import { handleKnowledge } from './endpoints/knowledge.js';
 import { handleCycles } from './endpoints/cycles.js';
 import { handleOrganizations, handleServiceUsers } from './endpoints/directory-listings.js';
 import { handleMetrics } from './endpoints/metrics.js';
@@ -112,5 +113,7 @@ export function answerRequest(request: IncomingRequest, state: ApiState): ApiRes
       return handleSessionMessages(endpointRequest, state);
     case 'active-users':
       return handleActiveUsers(endpointRequest, state, endpoint.period);
+    case 'knowledge':
+      return handleKnowledge(endpointRequest, state, endpoint.family);
   }
 }

@@ -10,6 +10,7 @@ import { dayOfMillis, dayStartSeconds } from '../devin/billing-day.js';
 import { daysToVisit, toCents } from './day-range.js';
 import { SessionData } from './session-data.js';
 import { ConsumerDirectory, type DirectoryServiceUser } from './consumer-directory.js';
+import { DEFAULT_KNOWLEDGE_ITEMS, KnowledgeData } from './knowledge-data.js';
 import { freezeMember, generateMember } from './member-generator.js';
 import {
   addPrCounts,
@@ -35,6 +36,8 @@ export interface DataSetOptions {
   now: () => number;
   /** Generated sessions created between the first billing day and the clock at start-up. */
   sessions?: number;
+  /** Playbooks, notes and secrets per organization (knowledge-data.ts). */
+  knowledgeItems?: number;
 }
 
 /** Summed consumption of many users on one day, in cents (null review = no user had a review figure). */
@@ -84,7 +87,11 @@ export class SimulatedDataSet implements SimulatorData {
       startDay: dayOfMillis(options.now()),
       activeServiceUsers: (orgId) => this.sessionData.serviceUsers(orgId),
     });
+    this.knowledge = new KnowledgeData({ seed: options.seed, orgs: options.orgs, firstDay: this.#firstDay, itemsPerOrg: options.knowledgeItems ?? DEFAULT_KNOWLEDGE_ITEMS });
   }
+
+  /** Playbooks, knowledge notes and secrets; see knowledge-data.ts. */
+  readonly knowledge: KnowledgeData;
 
   /** Organizations and service users (listed, consuming); see consumer-directory.ts. */
   readonly consumers: ConsumerDirectory;

@@ -2,6 +2,7 @@
  * Defaults and validation of SimulatorOptions.
  */
 import { DEFAULT_ORGS, defaultKeys } from './keys.js';
+import { DEFAULT_KNOWLEDGE_ITEMS } from './knowledge-data.js';
 import type {
   FaultRule,
   RateLimitOptions,
@@ -27,6 +28,7 @@ export interface ResolvedOptions {
   prTakenOverFields: boolean;
   sessions: number;
   sessionsIgnoreTimeFilters: boolean;
+  knowledgeItems: number;
   compression: SimulatorCompression;
   onRequest: ((entry: RequestLogEntry) => void) | undefined;
 }
@@ -64,6 +66,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     prTakenOverFields: options.prTakenOverFields ?? true,
     sessions: requireInteger('sessions', options.sessions ?? 200, 0),
     sessionsIgnoreTimeFilters: options.sessionsIgnoreTimeFilters ?? false,
+    knowledgeItems: requireInteger('knowledgeItems', options.knowledgeItems ?? DEFAULT_KNOWLEDGE_ITEMS, 0),
     compression: resolveCompression(options.compression),
     onRequest: options.onRequest,
   };

@@ -42,6 +42,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     orgs: settings.orgs,
     now: settings.now,
     sessions: settings.sessions,
+    knowledgeItems: settings.knowledgeItems,
   });
   const knownOrgs = new Set(settings.orgs);
   for (const key of Object.values(settings.keys)) if (key.orgId !== undefined) knownOrgs.add(key.orgId);

@@ -5,6 +5,8 @@
 
 import type { ConsumersTruth } from './ground-truth-consumers.js';
 import type { ConsumerDirectory, DirectoryServiceUser } from './consumer-directory.js';
+import type { KnowledgeData } from './knowledge-data.js';
+import type { KnowledgeTruth } from './ground-truth-knowledge.js';
 import type {
   ActiveUsersRecord,
   SessionInsightsRecord,
@@ -14,7 +16,10 @@ import type {
   SimulatorSessionData,
 } from './session-types.js';
 
-export type PermissionGroup = 'membership' | 'consumption' | 'metrics' | 'sessions' | 'organizations';
+export type PermissionGroup = 'membership' | 'consumption' | 'metrics' | 'sessions' | 'organizations'
+  | KnowledgePermissionGroup;
+/** Playbooks, knowledge notes, secrets (knowledge-data.ts). */
+export type KnowledgePermissionGroup = 'playbooks' | 'knowledge' | 'secrets';
 
 export interface SimulatorKey {
   scope: 'enterprise' | 'organization';
@@ -170,6 +175,8 @@ export interface SimulatorOptions {
   sessions?: number;
   /** Default false; true = the sessions and insights lists ignore updated_* / created_* (SPEC §12). */
   sessionsIgnoreTimeFilters?: boolean;
+  /** Default 8: playbooks, knowledge notes and secrets per organization (the enterprise's own: half as many). */
+  knowledgeItems?: number;
   /** Default: real time (see SimulatorTimers). */
   timers?: SimulatorTimers;
   /** Encode answers the client accepts compressed; default null (off: loopback benchmarks pay nothing). */
@@ -302,6 +309,8 @@ export interface SimulatorData extends SimulatorSessionData {
   scopeConsumptionRows(fromDay: number, toDay: number, orgId?: string | null): ConsumptionRow[];
   /** Organizations and service users (inactive ones included) as the directory endpoints list them. */
   readonly consumers: ConsumerDirectory;
+  /** Playbooks, knowledge notes and secrets (with the value fields a connector must drop), per org. */
+  readonly knowledge: KnowledgeData;
   /** One service user's rows of billing days fromDay..toDay (inclusive). */
   serviceUserConsumptionRows(serviceUserId: string, fromDay: number, toDay: number): ConsumptionRow[];
   /** A service user created while the simulator runs: listed, and consuming from the first day. */
@@ -372,7 +381,7 @@ export interface PrMetricsRecord {
   is_partial_day: boolean;
 }
 
-export interface GroundTruth extends ConsumersTruth {
+export interface GroundTruth extends ConsumersTruth, KnowledgeTruth {
   members: MemberRecord[];
   daily_consumption: ConsumptionRecord[];
   /** One row per billing day for the whole scope (user_id null). */

@@ -6,6 +6,8 @@ import {
 } from './consumption-beyond-members.js';
 import { consumptionCyclesStream } from './consumption-cycles.js';
 import { dailyConsumptionStream } from './daily-consumption.js';
+import { knowledgeNotesStream, playbooksStream } from './knowledge.js';
+import { secretsStream } from './secrets.js';
 import { organizationsDirectory, organizationsStream } from './organizations.js';
 import { serviceUsersDirectory, serviceUsersStream } from './service-users.js';
 import { membersDirectory, membersStream } from './members.js';
@@ -31,6 +33,7 @@ export const STREAMS: readonly StreamDeclaration[] = [
   sessionPullRequestsStream,
   sessionInsightsStream,
   sessionMessagesStream,
+  playbooksStream, knowledgeNotesStream, secretsStream,
 ];
 
 export const DIRECTORIES: Readonly<Record<DirectoryName, DirectoryDeclaration>> = {

@@ -300,6 +300,9 @@ describe('the endpoint map', () => {
       organizationConsumption: ['/v3/enterprise/consumption/daily/organizations/{organization_id}', ['ViewAccountConsumption', 'ManageBilling']],
       serviceUserConsumption: ['/v3/enterprise/consumption/daily/service-users/{service_user_id}', ['ViewAccountConsumption', 'ManageBilling']],
       consumptionCycles: ['/v3/enterprise/consumption/cycles', ['ViewAccountConsumption', 'ManageBilling']],
+      // devin-api-v3-more.md §5.1, §5.2 (no enterprise secrets list: §5.3)
+      playbooks: ['/v3/enterprise/playbooks', ['ManageAccountPlaybooks']],
+      knowledgeNotes: ['/v3/enterprise/knowledge/notes', ['ManageAccountKnowledge']],
     },
     organization: {
       members: ['/v3beta1/organizations/{org_id}/members/users', ['ViewOrgMembership']],
@@ -310,6 +313,10 @@ describe('the endpoint map', () => {
       sessions: ['/v3/organizations/{org_id}/sessions', ['ViewOrgSessions']],
       sessionInsights: ['/v3/organizations/{org_id}/sessions/insights', ['ViewOrgSessions']],
       sessionMessages: ['/v3/organizations/{org_id}/sessions/{session_id}/messages', ['ViewOrgSessions']],
+      // §5.1–§5.3 (Airbyte's docs: ManageOrgPlaybooks, ManageOrgKnowledge)
+      playbooks: ['/v3/organizations/{org_id}/playbooks', ['ManageAccountPlaybooks', 'ManageOrgPlaybooks']],
+      knowledgeNotes: ['/v3/organizations/{org_id}/knowledge/notes', ['ManageAccountKnowledge', 'ManageOrgKnowledge']],
+      secrets: ['/v3/organizations/{org_id}/secrets', ['ManageOrgSecrets']],
     },
   } as const;
 

@@ -82,7 +82,7 @@ describe('README check section', () => {
     expect(table).toEqual(
       Object.entries(endpointOf).map(([stream, endpoint]) => [
         `\`${stream}\``,
-        cellFor(ENDPOINTS.enterprise[endpoint].permission),
+        cellFor(ENDPOINTS.enterprise[endpoint as 'members'].permission),
         cellFor(ENDPOINTS.organization[endpoint as 'members'].permission),
       ]),
     );
