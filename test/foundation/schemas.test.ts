@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { newAjv } from '../helpers/ajv.js';
-import { checkAirbyteSchemaRules } from './airbyte-schema-rules.js';
+import { checkStreamSchemaRules } from './airbyte-schema-rules.js';
 import type { Json } from './support.js';
 import { STREAM_NAMES, findStream } from '../../src/streams/index.js';
 
@@ -49,6 +49,10 @@ REQUIRED_FIELDS.daily_consumption_by_service_user = [...CONSUMPTION_FIELDS, 'ser
 REQUIRED_FIELDS.consumption_cycles = ['cycle_start', 'cycle_end', 'first_billing_day', 'last_billing_day'];
 REQUIRED_FIELDS.organizations = ['org_id', 'name', 'created_at', 'updated_at', 'max_session_acu_limit', 'max_cycle_acu_limit'];
 REQUIRED_FIELDS.service_users = ['service_user_id', 'name', 'role_assignments', 'expires_at', 'deleted_at'];
+// devin-api-v3-more.md §5.1–§5.3; secrets: SPEC §5.4's allowlist.
+REQUIRED_FIELDS.playbooks = ['playbook_id', 'title', 'body', 'macro', 'created_by', 'updated_by', 'created_at', 'updated_at', 'access_type', 'org_id', 'structured_output_schema'];
+REQUIRED_FIELDS.knowledge_notes = ['note_id', 'name', 'body', 'trigger', 'is_enabled', 'created_at', 'updated_at', 'access_type', 'org_id', 'folder_id', 'folder_path', 'macro', 'pinned_repo'];
+REQUIRED_FIELDS.secrets = ['secret_id', 'key', 'note', 'is_sensitive', 'secret_type', 'access_type', 'created_by', 'created_at', 'updated_by', 'updated_at', 'org_id'];
 const ALWAYS_KEY: Record<string, string[]> = Object.fromEntries(
   STREAMS.map((name) => [name, (findStream(name)?.primaryKey ?? []).map((path) => path.join('.'))]),
 );
@@ -90,7 +94,7 @@ describe('schemas/*.json', () => {
       const types = ([] as unknown[]).concat(node.type ?? []);
       if (types.includes('object') && at !== '') expect(node.additionalProperties, `${at} additionalProperties`).toBe(true);
     }
-    expect(checkAirbyteSchemaRules(schema)).toEqual([]);
+    expect(checkStreamSchemaRules(schema)).toEqual([]);
   });
 
   it.each(STREAMS)('%s has the SPEC §5 fields; every field but the key is nullable; date is format date', (stream) => {
