@@ -130,6 +130,8 @@ describe('stderr: logs and metrics', () => {
         '/v3/enterprise/consumption/daily/organizations/{organization_id}',
         '/v3/enterprise/consumption/daily/service-users/{service_user_id}',
         '/v3/enterprise/consumption/cycles',
+        '/v3/enterprise/playbooks',
+        '/v3/enterprise/knowledge/notes',
       ]),
     );
   });
