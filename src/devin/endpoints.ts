@@ -18,7 +18,13 @@ export type EndpointName =
   | 'sessions'
   | 'sessionInsights'
   | 'sessionMessages'
-  | EnterpriseOnlyEndpoint;
+  | 'playbooks'
+  | 'knowledgeNotes'
+  | EnterpriseOnlyEndpoint
+  | OrganizationOnlyEndpoint;
+
+/** Endpoints documented for organization keys only (devin-api-v3-more.md §5.3: no enterprise secrets list). */
+export type OrganizationOnlyEndpoint = 'secrets';
 
 /** Endpoints documented for enterprise keys only (no organization-scoped path exists). */
 export type EnterpriseOnlyEndpoint =
@@ -43,7 +49,7 @@ export interface EndpointInfo {
 export const SELF_PATH = '/v3/self';
 
 export interface EndpointMap {
-  enterprise: Record<EndpointName, EndpointInfo>;
+  enterprise: Record<Exclude<EndpointName, OrganizationOnlyEndpoint>, EndpointInfo> & Partial<Record<OrganizationOnlyEndpoint, EndpointInfo>>;
   organization: Record<Exclude<EndpointName, EnterpriseOnlyEndpoint>, EndpointInfo> & Partial<Record<EnterpriseOnlyEndpoint, EndpointInfo>>;
 }
 
@@ -124,6 +130,9 @@ export const ENDPOINTS: EndpointMap = {
       label: 'audit log',
       otherSpellingIn: 'a third-party permissions table',
     },
+    // devin-api-v3-more.md §5.1, §5.2: enterprise-wide items (org_id null) and every organization's.
+    playbooks: { template: '/v3/enterprise/playbooks', permission: ['ManageAccountPlaybooks'], label: 'playbook list' },
+    knowledgeNotes: { template: '/v3/enterprise/knowledge/notes', permission: ['ManageAccountKnowledge'], label: 'knowledge note list' },
   },
   organization: {
     // The org-scoped member listings are documented only under /v3beta1 (not promoted to /v3).
@@ -170,6 +179,12 @@ export const ENDPOINTS: EndpointMap = {
       permission: ['ViewOrgSessions'],
       label: 'session messages',
     },
+    // §5.1–§5.3. The organization list pages say ManageAccountPlaybooks / ManageAccountKnowledge "for the
+    // specified organization"; Airbyte's connector docs call them ManageOrgPlaybooks / ManageOrgKnowledge
+    // (and the newer single-note page, not the list, says ManageKnowledge).
+    playbooks: { template: '/v3/organizations/{org_id}/playbooks', permission: ['ManageAccountPlaybooks', 'ManageOrgPlaybooks'], label: 'playbook list' },
+    knowledgeNotes: { template: '/v3/organizations/{org_id}/knowledge/notes', permission: ['ManageAccountKnowledge', 'ManageOrgKnowledge'], label: 'knowledge note list' },
+    secrets: { template: '/v3/organizations/{org_id}/secrets', permission: ['ManageOrgSecrets'], label: 'secret list (metadata)' },
   },
 };
 

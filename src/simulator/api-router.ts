@@ -8,6 +8,7 @@ import { problem, type ApiResponse } from './api-response.js';
 import { handleAuditLogs } from './endpoints/audit-logs.js';
 import { handleConsumption } from './endpoints/consumption.js';
 import { handleMembers } from './endpoints/members.js';
+import { handleKnowledge } from './endpoints/knowledge.js';
 import { handleCycles } from './endpoints/cycles.js';
 import { handleOrganizations, handleServiceUsers } from './endpoints/directory-listings.js';
 import { handleMetrics } from './endpoints/metrics.js';
@@ -115,5 +116,7 @@ export function answerRequest(request: IncomingRequest, state: ApiState): ApiRes
       return handleActiveUsers(endpointRequest, state, endpoint.period);
     case 'audit-logs':
       return handleAuditLogs(endpointRequest, state);
+    case 'knowledge':
+      return handleKnowledge(endpointRequest, state, endpoint.family);
   }
 }

@@ -11,6 +11,7 @@ import { daysToVisit, toCents } from './day-range.js';
 import { SessionData } from './session-data.js';
 import { AuditLogData, type AuditLogOptions } from './audit-data.js';
 import { ConsumerDirectory, type DirectoryOrganization, type DirectoryServiceUser } from './consumer-directory.js';
+import { DEFAULT_KNOWLEDGE_ITEMS, KnowledgeData } from './knowledge-data.js';
 import { freezeMember, generateMember } from './member-generator.js';
 import {
   addPrCounts,
@@ -37,6 +38,8 @@ export interface DataSetOptions {
   /** Generated sessions created between the first billing day and the clock at start-up. */
   sessions?: number;
   auditLogs?: AuditLogOptions;
+  /** Playbooks, notes and secrets per organization (knowledge-data.ts). */
+  knowledgeItems?: number;
 }
 
 /** Summed consumption of many users on one day, in cents (null review = no user had a review figure). */
@@ -87,10 +90,14 @@ export class SimulatedDataSet implements SimulatorData {
       activeServiceUsers: (orgId) => this.sessionData.serviceUsers(orgId),
     });
     this.auditLogs = new AuditLogData({ ...options.auditLogs, seed: options.seed, orgs: options.orgs, historyStart: dayStartSeconds(this.#firstDay), now: options.now });
+    this.knowledge = new KnowledgeData({ seed: options.seed, orgs: options.orgs, firstDay: this.#firstDay, itemsPerOrg: options.knowledgeItems ?? DEFAULT_KNOWLEDGE_ITEMS });
   }
 
   /** The enterprise audit log (see audit-data.ts). */
   readonly auditLogs: AuditLogData;
+
+  /** Playbooks, knowledge notes and secrets; see knowledge-data.ts. */
+  readonly knowledge: KnowledgeData;
 
   /** Organizations and service users (listed, consuming); see consumer-directory.ts. */
   readonly consumers: ConsumerDirectory;

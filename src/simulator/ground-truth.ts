@@ -9,6 +9,7 @@
  */
 import { dayOfSeconds, dayStartSeconds, formatDay, parseDay } from '../devin/billing-day.js';
 import { computeConsumersTruth } from './ground-truth-consumers.js';
+import { computeKnowledgeTruth } from './ground-truth-knowledge.js';
 import { computeSessionsTruth } from './ground-truth-sessions.js';
 import { KEY_ENTERPRISE } from './keys.js';
 import { idpRoleAssignmentsOf, isDirect, isIdp, roleAssignmentsOf } from './member-views.js';
@@ -129,5 +130,6 @@ export function computeGroundTruth(source: GroundTruthSource, query: GroundTruth
     ...sessions,
     ...computeConsumersTruth(source.data, scopeOrgId, startDay, endDay),
     audit_logs: scopeOrgId === null ? source.data.auditLogs.truth(range) : [],
+    ...computeKnowledgeTruth(source.data.knowledge, scopeOrgId),
   };
 }

@@ -19,6 +19,9 @@ export {
   KEY_ENT_NO_SESSIONS,
   KEY_ORG_NO_SESSIONS,
   KEY_ENT_NO_AUDIT,
+  KEY_ENT_NO_KNOWLEDGE,
+  KEY_ORG_NO_KNOWLEDGE,
+  KEY_ORG_NO_SECRETS,
   PERMISSION_NAMES,
   defaultKeys,
 } from './keys.js';
@@ -32,6 +35,8 @@ export { LONG_CHAT_INDEXES } from './session-messages.js';
 export { PR_URL_KINDS } from './pr-urls.js';
 export { SERVICE_USERS_PER_ORG } from './session-owners.js';
 export { MAX_LIFETIME_SECONDS } from './session-timeline.js';
+export { DEFAULT_KNOWLEDGE_ITEMS, EDGE_ID_SUFFIX, type KnowledgeItem } from './knowledge-data.js';
+export type { KnowledgeNoteRecord, KnowledgeTruth, PlaybookRecord, SecretRecord } from './ground-truth-knowledge.js';
 export type {
   ActivePeriod,
   ActiveUsersPoint,

@@ -22,6 +22,13 @@ export const KEY_ENT_NO_SESSIONS = 'cog_sim_ent_no_sessions';
 export const KEY_ORG_NO_SESSIONS = 'cog_sim_org_no_sessions';
 /** Everything but the audit log (ManageEnterpriseSettings). */
 export const KEY_ENT_NO_AUDIT = 'cog_sim_ent_no_audit';
+/** Everything but playbooks and knowledge notes (ManageAccountPlaybooks, ManageAccountKnowledge). */
+export const KEY_ENT_NO_KNOWLEDGE = 'cog_sim_ent_no_knowledge';
+export const KEY_ORG_NO_KNOWLEDGE = 'cog_sim_org_no_knowledge';
+/** Everything but secrets (ManageOrgSecrets). */
+export const KEY_ORG_NO_SECRETS = 'cog_sim_org_no_secrets';
+/** The groups of playbooks, knowledge notes and secrets, which every "no X" key above holds. */
+const KNOWLEDGE: PermissionGroup[] = ['playbooks', 'knowledge', 'secrets'];
 
 /** The default key table for a given org list (organization keys point at orgs[0] / orgs[1]). */
 export function defaultKeys(orgs: readonly string[]): Record<string, SimulatorKey> {
@@ -32,15 +39,18 @@ export function defaultKeys(orgs: readonly string[]): Record<string, SimulatorKe
     [KEY_ORG]: { scope: 'organization', orgId: first, permissions: 'all' },
     [KEY_ORG_BETA]: { scope: 'organization', orgId: second, permissions: 'all' },
     // Each "no X" key lacks only X (so they hold the sessions permission too).
-    [KEY_ENT_NO_METRICS]: { scope: 'enterprise', permissions: ['membership', 'consumption', 'sessions', 'organizations', 'audit'] },
-    [KEY_ENT_NO_BILLING]: { scope: 'enterprise', permissions: ['membership', 'metrics', 'sessions', 'organizations', 'audit'] },
+    [KEY_ENT_NO_METRICS]: { scope: 'enterprise', permissions: ['membership', 'consumption', 'sessions', 'organizations', 'audit', ...KNOWLEDGE] },
+    [KEY_ENT_NO_BILLING]: { scope: 'enterprise', permissions: ['membership', 'metrics', 'sessions', 'organizations', 'audit', ...KNOWLEDGE] },
     [KEY_ENT_ONLY_MEMBERS]: { scope: 'enterprise', permissions: ['membership'] },
-    [KEY_ORG_NO_MEMBERS]: { scope: 'organization', orgId: first, permissions: ['consumption', 'metrics', 'sessions'] },
+    [KEY_ORG_NO_MEMBERS]: { scope: 'organization', orgId: first, permissions: ['consumption', 'metrics', 'sessions', ...KNOWLEDGE] },
     [KEY_SELF_FORBIDDEN]: { scope: 'enterprise', permissions: 'all', selfStatus: 403 },
     [KEY_ORG_EMPTY]: { scope: 'organization', orgId: EMPTY_ORG_ID, permissions: 'all' },
-    [KEY_ENT_NO_SESSIONS]: { scope: 'enterprise', permissions: ['membership', 'consumption', 'metrics', 'organizations', 'audit'] },
-    [KEY_ENT_NO_AUDIT]: { scope: 'enterprise', permissions: ['membership', 'consumption', 'metrics', 'sessions', 'organizations'] },
-    [KEY_ORG_NO_SESSIONS]: { scope: 'organization', orgId: first, permissions: ['membership', 'consumption', 'metrics'] },
+    [KEY_ENT_NO_SESSIONS]: { scope: 'enterprise', permissions: ['membership', 'consumption', 'metrics', 'organizations', 'audit', ...KNOWLEDGE] },
+    [KEY_ENT_NO_AUDIT]: { scope: 'enterprise', permissions: ['membership', 'consumption', 'metrics', 'sessions', 'organizations', ...KNOWLEDGE] },
+    [KEY_ORG_NO_SESSIONS]: { scope: 'organization', orgId: first, permissions: ['membership', 'consumption', 'metrics', ...KNOWLEDGE] },
+    [KEY_ENT_NO_KNOWLEDGE]: { scope: 'enterprise', permissions: ['membership', 'consumption', 'metrics', 'sessions', 'organizations', 'audit'] },
+    [KEY_ORG_NO_KNOWLEDGE]: { scope: 'organization', orgId: first, permissions: ['membership', 'consumption', 'metrics', 'sessions', 'secrets'] },
+    [KEY_ORG_NO_SECRETS]: { scope: 'organization', orgId: first, permissions: ['membership', 'consumption', 'metrics', 'sessions', 'playbooks', 'knowledge'] },
   };
 }
 
@@ -59,6 +69,9 @@ export const PERMISSION_NAMES: Record<'enterprise' | 'organization', Record<Perm
     sessions: 'ViewAccountSessions',
     organizations: 'ManageOrganizations',
     audit: 'ManageEnterpriseSettings',
+    playbooks: 'ManageAccountPlaybooks',
+    knowledge: 'ManageAccountKnowledge',
+    secrets: 'ManageOrgSecrets',
   },
   organization: {
     membership: 'ViewOrgMembership',
@@ -67,5 +80,8 @@ export const PERMISSION_NAMES: Record<'enterprise' | 'organization', Record<Perm
     sessions: 'ViewOrgSessions',
     organizations: 'ManageOrganizations',
     audit: 'ManageEnterpriseSettings',
+    playbooks: 'ManageAccountPlaybooks',
+    knowledge: 'ManageAccountKnowledge',
+    secrets: 'ManageOrgSecrets',
   },
 };

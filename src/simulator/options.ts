@@ -2,6 +2,7 @@
  * Defaults and validation of SimulatorOptions.
  */
 import { DEFAULT_ORGS, defaultKeys } from './keys.js';
+import { DEFAULT_KNOWLEDGE_ITEMS } from './knowledge-data.js';
 import type {
   FaultRule,
   RateLimitOptions,
@@ -28,6 +29,7 @@ export interface ResolvedOptions {
   sessions: number;
   sessionsIgnoreTimeFilters: boolean;
   auditLogs: SimulatorOptions['auditLogs'];
+  knowledgeItems: number;
   compression: SimulatorCompression;
   onRequest: ((entry: RequestLogEntry) => void) | undefined;
 }
@@ -66,6 +68,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     sessions: requireInteger('sessions', options.sessions ?? 200, 0),
     sessionsIgnoreTimeFilters: options.sessionsIgnoreTimeFilters ?? false,
     auditLogs: options.auditLogs,
+    knowledgeItems: requireInteger('knowledgeItems', options.knowledgeItems ?? DEFAULT_KNOWLEDGE_ITEMS, 0),
     compression: resolveCompression(options.compression),
     onRequest: options.onRequest,
   };

@@ -3,6 +3,7 @@
  */
 import type { ActivePeriod } from './session-types.js';
 import type { ConsumptionTarget } from './endpoints/consumption.js';
+import type { KnowledgeFamily } from './endpoints/knowledge.js';
 import type { PermissionGroup } from './types.js';
 
 export type Endpoint =
@@ -16,7 +17,8 @@ export type Endpoint =
   | { kind: 'sessions'; insights: boolean }
   | { kind: 'session-messages' }
   | { kind: 'active-users'; period: ActivePeriod }
-  | { kind: 'audit-logs' };
+  | { kind: 'audit-logs' }
+  | { kind: 'knowledge'; family: KnowledgeFamily };
 
 export interface Route {
   /** Literal segments, or ':org' / ':user' / ':session' placeholders. */
@@ -55,6 +57,18 @@ function activeUserRoutes(): Route[] {
   ]);
 }
 
+/** Playbooks and knowledge notes in both scopes; secrets under organizations only (no enterprise list is documented). */
+function knowledgeRoutes(): Route[] {
+  const families: Array<[string[], PermissionGroup, KnowledgeFamily]> = [[['playbooks'], 'playbooks', 'playbooks'], [['knowledge', 'notes'], 'knowledge', 'notes']];
+  return [
+    ...families.flatMap(([path, permission, family]): Route[] => [
+      { pattern: ['v3', 'enterprise', ...path], scope: 'enterprise', permission, endpoint: { kind: 'knowledge', family } },
+      { pattern: ['v3', 'organizations', ':org', ...path], scope: 'organization', permission, endpoint: { kind: 'knowledge', family } },
+    ]),
+    { pattern: ['v3', 'organizations', ':org', 'secrets'], scope: 'organization', permission: 'secrets', endpoint: { kind: 'knowledge', family: 'secrets' } },
+  ];
+}
+
 export const ROUTES: readonly Route[] = [
   { pattern: ['v3', 'self'], scope: null, permission: null, endpoint: { kind: 'self' } },
 
@@ -91,6 +105,7 @@ export const ROUTES: readonly Route[] = [
   { pattern: ['v3', 'organizations', ':org', 'sessions'], scope: 'organization', permission: 'sessions', endpoint: sessions },
   { pattern: ['v3', 'organizations', ':org', 'sessions', 'insights'], scope: 'organization', permission: 'sessions', endpoint: insights },
   { pattern: ['v3', 'organizations', ':org', 'sessions', ':session', 'messages'], scope: 'organization', permission: 'sessions', endpoint: messages },
+  ...knowledgeRoutes(),
 ];
 
 /** Same-host redirects land under this prefix, which is served like the path without it. */

@@ -43,6 +43,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     now: settings.now,
     sessions: settings.sessions,
     auditLogs: settings.auditLogs,
+    knowledgeItems: settings.knowledgeItems,
   });
   const knownOrgs = new Set(settings.orgs);
   for (const key of Object.values(settings.keys)) if (key.orgId !== undefined) knownOrgs.add(key.orgId);

@@ -6,6 +6,8 @@
 import type { AuditLogData, AuditLogOptions, AuditLogRecord } from './audit-data.js';
 import type { ConsumersTruth } from './ground-truth-consumers.js';
 import type { ConsumerDirectory, DirectoryOrganization, DirectoryServiceUser } from './consumer-directory.js';
+import type { KnowledgeData } from './knowledge-data.js';
+import type { KnowledgeTruth } from './ground-truth-knowledge.js';
 import type {
   ActiveUsersRecord,
   SessionInsightsRecord,
@@ -16,7 +18,10 @@ import type {
 } from './session-types.js';
 
 export type PermissionGroup = 'membership' | 'consumption' | 'metrics' | 'sessions' | 'organizations'
-  | 'audit';
+  | 'audit'
+  | KnowledgePermissionGroup;
+/** Playbooks, knowledge notes, secrets (knowledge-data.ts). */
+export type KnowledgePermissionGroup = 'playbooks' | 'knowledge' | 'secrets';
 
 export interface SimulatorKey {
   scope: 'enterprise' | 'organization';
@@ -174,6 +179,8 @@ export interface SimulatorOptions {
   sessionsIgnoreTimeFilters?: boolean;
   /** The enterprise audit log (see audit-data.ts for the defaults). */
   auditLogs?: AuditLogOptions;
+  /** Default 8: playbooks, knowledge notes and secrets per organization (the enterprise's own: half as many). */
+  knowledgeItems?: number;
   /** Default: real time (see SimulatorTimers). */
   timers?: SimulatorTimers;
   /** Encode answers the client accepts compressed; default null (off: loopback benchmarks pay nothing). */
@@ -308,6 +315,8 @@ export interface SimulatorData extends SimulatorSessionData {
   readonly consumers: ConsumerDirectory;
   /** The enterprise audit log: entries, test additions, ground truth, the filter-ignoring switch. */
   readonly auditLogs: AuditLogData;
+  /** Playbooks, knowledge notes and secrets (with the value fields a connector must drop), per org. */
+  readonly knowledge: KnowledgeData;
   /** One service user's rows of billing days fromDay..toDay (inclusive). */
   serviceUserConsumptionRows(serviceUserId: string, fromDay: number, toDay: number): ConsumptionRow[];
   /** A service user created while the simulator runs: listed, and consuming from the first day. */
@@ -380,7 +389,7 @@ export interface PrMetricsRecord {
   is_partial_day: boolean;
 }
 
-export interface GroundTruth extends ConsumersTruth {
+export interface GroundTruth extends ConsumersTruth, KnowledgeTruth {
   members: MemberRecord[];
   daily_consumption: ConsumptionRecord[];
   /** One row per billing day for the whole scope (user_id null). */

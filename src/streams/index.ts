@@ -8,6 +8,8 @@ import {
 import { auditLogsStream } from './audit-logs.js';
 import { consumptionCyclesStream } from './consumption-cycles.js';
 import { dailyConsumptionStream } from './daily-consumption.js';
+import { knowledgeNotesStream, playbooksStream } from './knowledge.js';
+import { secretsStream } from './secrets.js';
 import { organizationsDirectory, organizationsStream } from './organizations.js';
 import { serviceUsersDirectory, serviceUsersStream } from './service-users.js';
 import { membersDirectory, membersStream } from './members.js';
@@ -33,6 +35,7 @@ export const STREAMS: readonly StreamDeclaration[] = [
   sessionPullRequestsStream,
   sessionInsightsStream,
   sessionMessagesStream,
+  playbooksStream, knowledgeNotesStream, secretsStream,
   auditLogsStream,
   activeUsersStream,
 ];

@@ -70,6 +70,17 @@ export function checkAirbyteSchemaRules(root: unknown): Violation[] {
   return violations;
 }
 
+/**
+ * The rules for a discovered stream schema: all of the above but secret marking, which CAT checks on the
+ * spec only (airbyte-singer-protocols.md §4.2, not §4.3) — a record field may be called `key` (the name of a
+ * secret in the secrets stream) without being one.
+ */
+export function checkStreamSchemaRules(root: unknown): Violation[] {
+  return checkAirbyteSchemaRules(root).filter((violation) => !violation.endsWith(NOT_MARKED));
+}
+
+const NOT_MARKED = 'looks like a secret but is not marked airbyte_secret';
+
 function visit(schema: Schema, at: string, propertyName: string | undefined, topLevel: boolean, out: Violation[]): void {
   const where = at === '' ? '/' : at;
   if ('$ref' in schema) out.push(`${where}: $ref is not allowed`);
@@ -102,7 +113,7 @@ function visit(schema: Schema, at: string, propertyName: string | undefined, top
     const type = mainType(schema);
     const marked = schema.airbyte_secret === true;
     if (looksSecret(propertyName) && !marked && type !== undefined && SECRET_CAPABLE_TYPES.has(type) && !('const' in schema)) {
-      out.push(`${where}: "${propertyName}" looks like a secret but is not marked airbyte_secret`);
+      out.push(`${where}: "${propertyName}" ${NOT_MARKED}`);
     }
     if (marked && (type === undefined || !SECRET_CAPABLE_TYPES.has(type))) {
       out.push(`${where}: airbyte_secret on a field that cannot hold a secret (type ${JSON.stringify(schema.type)})`);

@@ -306,6 +306,9 @@ describe('the endpoint map', () => {
       dailyActiveUsers: ['/v3/enterprise/metrics/dau', ['ViewAccountMetrics']],
       weeklyActiveUsers: ['/v3/enterprise/metrics/wau', ['ViewAccountMetrics']],
       monthlyActiveUsers: ['/v3/enterprise/metrics/mau', ['ViewAccountMetrics']],
+      // devin-api-v3-more.md §5.1, §5.2 (no enterprise secrets list: §5.3)
+      playbooks: ['/v3/enterprise/playbooks', ['ManageAccountPlaybooks']],
+      knowledgeNotes: ['/v3/enterprise/knowledge/notes', ['ManageAccountKnowledge']],
     },
     organization: {
       members: ['/v3beta1/organizations/{org_id}/members/users', ['ViewOrgMembership']],
@@ -320,6 +323,10 @@ describe('the endpoint map', () => {
       dailyActiveUsers: ['/v3/organizations/{org_id}/metrics/dau', ['ViewOrgMetrics', 'ViewAccountMetrics']],
       weeklyActiveUsers: ['/v3/organizations/{org_id}/metrics/wau', ['ViewOrgMetrics', 'ViewAccountMetrics']],
       monthlyActiveUsers: ['/v3/organizations/{org_id}/metrics/mau', ['ViewOrgMetrics', 'ViewAccountMetrics']],
+      // §5.1–§5.3 (Airbyte's docs: ManageOrgPlaybooks, ManageOrgKnowledge)
+      playbooks: ['/v3/organizations/{org_id}/playbooks', ['ManageAccountPlaybooks', 'ManageOrgPlaybooks']],
+      knowledgeNotes: ['/v3/organizations/{org_id}/knowledge/notes', ['ManageAccountKnowledge', 'ManageOrgKnowledge']],
+      secrets: ['/v3/organizations/{org_id}/secrets', ['ManageOrgSecrets']],
     },
   } as const;
 

@@ -100,7 +100,7 @@ const CASES: HostileCase[] = [
   { name: 'catalog with no streams', role: 'catalog', file: json({ streams: [] }), expected: ': lists no streams: select at least one' },
   { name: 'catalog entry without a name', role: 'catalog', file: catalogOf({ stream: {}, sync_mode: 'full_refresh' }), expected: ': streams[0] must have stream.name' },
   { name: 'catalog entry a string', role: 'catalog', file: json({ streams: ['members'] }), expected: ': streams[0] must have stream.name' },
-  { name: 'catalog unknown stream', role: 'catalog', file: catalogOf(entry('members', 'full_refresh'), entry('playbooks', 'full_refresh')), expected: `: streams[1]: unknown stream "playbooks" (this source has ${STREAM_NAMES.join(', ')})` },
+  { name: 'catalog unknown stream', role: 'catalog', file: catalogOf(entry('members', 'full_refresh'), entry('repositories', 'full_refresh')), expected: `: streams[1]: unknown stream "repositories" (this source has ${STREAM_NAMES.join(', ')})` },
   { name: 'catalog members incremental', role: 'catalog', file: catalogOf(entry('members', 'incremental')), expected: ': streams[0]: stream "members" does not support sync_mode incremental (it supports full_refresh)' },
   { name: 'catalog sync_mode INVALID', role: 'catalog', file: catalogOf(entry('pr_metrics', 'INVALID')), expected: ': streams[0]: sync_mode "INVALID" is not full_refresh or incremental' },
   { name: 'catalog sync_mode a number', role: 'catalog', file: catalogOf(entry('pr_metrics', 1)), expected: ': streams[0]: sync_mode 1 is not full_refresh or incremental' },

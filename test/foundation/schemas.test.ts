@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { newAjv } from '../helpers/ajv.js';
-import { checkAirbyteSchemaRules } from './airbyte-schema-rules.js';
+import { checkStreamSchemaRules } from './airbyte-schema-rules.js';
 import type { Json } from './support.js';
 import { STREAM_NAMES, findStream } from '../../src/streams/index.js';
 
@@ -52,6 +52,10 @@ REQUIRED_FIELDS.service_users = ['service_user_id', 'name', 'role_assignments', 
 REQUIRED_FIELDS.audit_logs = ['audit_log_id', 'action', 'created_at', 'org_id', 'user_id', 'user_email', 'service_user_id', 'service_user_name', 'data'];
 // SPEC §5.5.
 REQUIRED_FIELDS.active_users = ['period', 'period_start', 'period_end', 'active_users', 'is_partial_period', 'org_id'];
+// devin-api-v3-more.md §5.1–§5.3; secrets: SPEC §5.4's allowlist.
+REQUIRED_FIELDS.playbooks = ['playbook_id', 'title', 'body', 'macro', 'created_by', 'updated_by', 'created_at', 'updated_at', 'access_type', 'org_id', 'structured_output_schema'];
+REQUIRED_FIELDS.knowledge_notes = ['note_id', 'name', 'body', 'trigger', 'is_enabled', 'created_at', 'updated_at', 'access_type', 'org_id', 'folder_id', 'folder_path', 'macro', 'pinned_repo'];
+REQUIRED_FIELDS.secrets = ['secret_id', 'key', 'note', 'is_sensitive', 'secret_type', 'access_type', 'created_by', 'created_at', 'updated_by', 'updated_at', 'org_id'];
 const ALWAYS_KEY: Record<string, string[]> = Object.fromEntries(
   STREAMS.map((name) => [name, (findStream(name)?.primaryKey ?? []).map((path) => path.join('.'))]),
 );
@@ -93,7 +97,7 @@ describe('schemas/*.json', () => {
       const types = ([] as unknown[]).concat(node.type ?? []);
       if (types.includes('object') && at !== '') expect(node.additionalProperties, `${at} additionalProperties`).toBe(true);
     }
-    expect(checkAirbyteSchemaRules(schema)).toEqual([]);
+    expect(checkStreamSchemaRules(schema)).toEqual([]);
   });
 
   it.each(STREAMS)('%s has the SPEC §5 fields; every field but the key is nullable; date is format date', (stream) => {

@@ -220,7 +220,7 @@ describe('unexpected exceptions', () => {
       const result = await runRead({
         config,
         scope: { kind: 'enterprise' },
-        streams: STREAM_DEFINITIONS.map((stream) => ({ stream, syncMode: 'incremental' as const })),
+        streams: STREAM_DEFINITIONS.filter((stream) => stream.scopes.includes('enterprise')).map((stream) => ({ stream, syncMode: 'incremental' as const })),
         state: new Map(),
         output,
         client,

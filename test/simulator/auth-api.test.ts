@@ -54,7 +54,8 @@ describe('authentication and permissions', () => {
     expect(Object.keys(DEFAULT_KEYS).sort()).toEqual([
       'cog_sim_ent_no_audit', 'cog_sim_ent_no_billing', 'cog_sim_ent_no_metrics', 'cog_sim_ent_no_sessions', 'cog_sim_ent_only_members', 'cog_sim_enterprise',
       'cog_sim_org', 'cog_sim_org_beta', 'cog_sim_org_empty', 'cog_sim_org_no_members', 'cog_sim_org_no_sessions', 'cog_sim_self_forbidden',
-    ]);
+      'cog_sim_ent_no_knowledge', 'cog_sim_org_no_knowledge', 'cog_sim_org_no_secrets',
+    ].sort());
   });
 
   it('answers /v3/self per key', async () => {

@@ -117,7 +117,8 @@ function complete(query: GroundTruthQuery): UsageQuery {
 const schemaAjv = newAjv();
 const validators = Object.fromEntries(
   ['members', 'daily_consumption', 'pr_metrics', 'pr_metrics_by_member', 'sessions', 'session_pull_requests', 'session_insights', 'session_messages', 'active_users',
-   'daily_consumption_totals', 'daily_consumption_by_organization', 'daily_consumption_by_service_user', 'organizations', 'service_users', 'consumption_cycles', 'audit_logs'].map((stream) => [
+   'daily_consumption_totals', 'daily_consumption_by_organization', 'daily_consumption_by_service_user', 'organizations', 'service_users', 'consumption_cycles',
+   'playbooks', 'knowledge_notes', 'secrets', 'audit_logs'].map((stream) => [
     stream,
     schemaAjv.compile(JSON.parse(readFileSync(new URL(`../../schemas/${stream}.json`, import.meta.url), 'utf8')) as object),
   ]),

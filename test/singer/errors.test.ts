@@ -134,6 +134,8 @@ describe('stderr: logs and metrics', () => {
         '/v3/enterprise/metrics/dau',
         '/v3/enterprise/metrics/wau',
         '/v3/enterprise/metrics/mau',
+        '/v3/enterprise/playbooks',
+        '/v3/enterprise/knowledge/notes',
       ]),
     );
   });

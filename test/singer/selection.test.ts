@@ -166,7 +166,7 @@ describe('field selection', () => {
 describe('catalog errors: a CRITICAL line naming the file and the problem, exit 1, nothing on stdout', () => {
   it.each([
     ['not a catalog', [1, 2], 'must be a Singer catalog'],
-    ['an unknown selected stream', { streams: [{ tap_stream_id: 'playbooks', schema: {} }] }, 'unknown stream "playbooks"'],
+    ['an unknown selected stream', { streams: [{ tap_stream_id: 'repositories', schema: {} }] }, 'unknown stream "repositories"'],
     [
       'a selected value that is not a boolean',
       { streams: [{ tap_stream_id: 'members', metadata: [{ breadcrumb: [], metadata: { selected: 'yes' } }] }] },
