@@ -24,6 +24,22 @@ afterAll(async () => {
   await sim.close();
 });
 
+/** A simulator whose rate limit and latency run on a clock the test moves (sleeps are recorded, not waited). */
+async function manualClockSimulator(): Promise<{ sim: Simulator; clock: { now: number; slept: number[] } }> {
+  const clock = { now: Date.UTC(2026, 2, 10, 12, 0, 0, 250), slept: [] as number[] };
+  const timed = await startSimulator({
+    now: fixedClock,
+    members: 3,
+    timers: {
+      now: () => clock.now,
+      sleep: async (ms) => {
+        clock.slept.push(ms);
+      },
+    },
+  });
+  return { sim: timed, clock };
+}
+
 async function withFault(rule: FaultRule, path: string) {
   sim.setFaults([rule]);
   return get(sim, path);
@@ -212,53 +228,61 @@ describe('faults', () => {
   });
 
   it('rate limits with a token bucket and announces Retry-After per mode', async () => {
-    sim.setRateLimit({ ratePerSecond: 2, burst: 5 });
-    const burst = await Promise.all(Array.from({ length: 12 }, () => get(sim, '/v3/self')));
-    const limited = burst.filter((reply) => reply.status === 429);
-    // the burst of 5, plus at most one refilled token if the machine is slow
-    expect(burst.length - limited.length).toBeGreaterThanOrEqual(5);
-    expect(burst.length - limited.length).toBeLessThanOrEqual(6);
-    for (const reply of limited) {
-      expect(Number(reply.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-      expect(asObject(reply.json)).toMatchObject({ status: 429, type: 'about:blank' });
+    const { sim: timed, clock } = await manualClockSimulator();
+    try {
+      timed.setRateLimit({ ratePerSecond: 2, burst: 5 });
+      // The clock stands still: exactly the burst gets through.
+      const burst = await Promise.all(Array.from({ length: 12 }, () => get(timed, '/v3/self')));
+      const limited = burst.filter((reply) => reply.status === 429);
+      expect(burst.length - limited.length).toBe(5);
+      for (const reply of limited) {
+        expect(reply.headers['retry-after']).toBe('1');
+        expect(asObject(reply.json)).toMatchObject({ status: 429, type: 'about:blank' });
+      }
+      expect(timed.requests.at(-1)?.fault).toBe('rate-limit');
+
+      timed.setRateLimit({ ratePerSecond: 1, burst: 1, retryAfter: 'http-date' });
+      await get(timed, '/v3/self');
+      const dated = await get(timed, '/v3/self');
+      expect(dated.status).toBe(429);
+      // One second to the next token, rounded up to the whole second an HTTP date can say.
+      expect(Date.parse(String(dated.headers['retry-after']))).toBe(Math.ceil((clock.now + 1000) / 1000) * 1000);
+
+      timed.setRateLimit({ ratePerSecond: 1, burst: 1, retryAfter: 'none' });
+      await get(timed, '/v3/self');
+      const bare = await get(timed, '/v3/self');
+      expect(bare.status).toBe(429);
+      expect(bare.headers['retry-after']).toBeUndefined();
+    } finally {
+      await timed.close();
     }
-    expect(sim.requests.at(-1)?.fault).toBe('rate-limit');
-
-    sim.setRateLimit({ ratePerSecond: 1, burst: 1, retryAfter: 'http-date' });
-    await get(sim, '/v3/self');
-    const dated = await get(sim, '/v3/self');
-    expect(dated.status).toBe(429);
-    const until = Date.parse(String(dated.headers['retry-after']));
-    expect(until).toBeGreaterThanOrEqual(Date.now());
-    expect(until).toBeLessThanOrEqual(Date.now() + 3_000);
-
-    sim.setRateLimit({ ratePerSecond: 1, burst: 1, retryAfter: 'none' });
-    await get(sim, '/v3/self');
-    const bare = await get(sim, '/v3/self');
-    expect(bare.status).toBe(429);
-    expect(bare.headers['retry-after']).toBeUndefined();
   });
 
-  it('lets about ratePerSecond through over time', async () => {
-    sim.setRateLimit({ ratePerSecond: 40, burst: 1 });
-    const started = Date.now();
-    let ok = 0;
-    let attempts = 0;
-    while (Date.now() - started < 500) {
-      attempts++;
-      if ((await get(sim, '/v3/self')).status === 200) ok++;
+  it('lets ratePerSecond through over time', async () => {
+    const { sim: timed, clock } = await manualClockSimulator();
+    try {
+      timed.setRateLimit({ ratePerSecond: 40, burst: 1 });
+      let ok = 0;
+      // 100 ticks of 25 ms (one token each), three requests per tick: exactly one gets through per tick.
+      for (let tick = 0; tick < 100; tick++) {
+        for (let i = 0; i < 3; i++) if ((await get(timed, '/v3/self')).status === 200) ok++;
+        clock.now += 25;
+      }
+      expect(ok).toBe(100);
+    } finally {
+      await timed.close();
     }
-    const allowed = 1 + (40 * (Date.now() - started)) / 1000;
-    expect(ok).toBeLessThanOrEqual(Math.ceil(allowed) + 1);
-    expect(attempts).toBeGreaterThan(ok); // it did limit
-    if (attempts > 2 * allowed) expect(ok).toBeGreaterThanOrEqual(Math.floor(allowed * 0.6));
   });
 
   it('adds latency to every response', async () => {
-    sim.setLatency(80);
-    const started = Date.now();
-    await get(sim, '/nowhere');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(75);
+    const { sim: timed, clock } = await manualClockSimulator();
+    try {
+      timed.setLatency(80);
+      await get(timed, '/nowhere');
+      expect(clock.slept).toEqual([80]);
+    } finally {
+      await timed.close();
+    }
   });
 
   it('closes promptly with slow responses and keep-alive sockets pending', async () => {
