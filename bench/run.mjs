@@ -11,7 +11,7 @@ import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { formatDay, measureNode, median, ROOT, rssSource, startSimServer, statsDelta } from './lib.mjs';
+import { CLASSIC_STREAMS, formatDay, measureNode, median, recordCounter, ROOT, rssSource, startSimServer, statsDelta, writeCatalog } from './lib.mjs';
 import { PARTS as RATE_LIMIT_PARTS, reportRateLimitScenarios, runRateLimitScenarios } from './scenarios-ratelimit.mjs';
 import { singerReport, singerScenario } from './scenarios-singer.mjs';
 import { startupReport, startupScenario } from './scenarios-startup.mjs';
@@ -51,22 +51,10 @@ function minimumRequests(sim, days) {
 
 function connectorFiles(sim, name) {
   const config = join(scratch, `${name}.config.json`);
-  // Every day of the simulator's history, every stream, full refresh.
+  // Every day of the simulator's history, the three streams of version 1, full refresh.
   writeFileSync(config, JSON.stringify({ api_key: KEY, api_url: sim.url, start_date: formatDay(sim.firstDay), window_days: WINDOW_DAYS }));
-  return ['dist/cli/source-devin.js', 'read', '--config', config, '--catalog', join(ROOT, 'catalog/full_refresh.json')];
-}
-
-/** Counts RECORD lines without parsing: a line is a record iff it starts with this prefix. */
-function recordCounter() {
-  const marker = Buffer.from('\n{"type":"RECORD"');
-  let tail = Buffer.from('\n');
-  const counter = { records: 0 };
-  counter.onStdout = (chunk) => {
-    const buffer = Buffer.concat([tail, chunk]);
-    for (let at = buffer.indexOf(marker); at !== -1; at = buffer.indexOf(marker, at + 1)) counter.records += 1;
-    tail = buffer.subarray(Math.max(0, buffer.length - marker.length + 1));
-  };
-  return counter;
+  const catalog = writeCatalog(join(scratch, 'classic.catalog.json'), CLASSIC_STREAMS);
+  return ['dist/cli/source-devin.js', 'read', '--config', config, '--catalog', catalog];
 }
 
 async function measured(sim, args, options) {
