@@ -3,7 +3,7 @@
 // (bench/floor.mjs) and the connector (`node dist/cli/source-devin.js read`, as Airbyte runs it).
 // Speed is measured here, never asserted in the test suite. See BENCHMARKS.md.
 //
-//   node bench/run.mjs [--write] [--only throughput,ratelimit,random429,serial,coldstart,startup,singer,sessions] [--sizes 200x30,2000x120]
+//   node bench/run.mjs [--write] [--only throughput,ratelimit,random429,serial,coldstart,startup,singer,sessions,directory,consumption,all] [--sizes 200x30,2000x120]
 //   --write   replace the results block of BENCHMARKS.md with this run's table
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,16 +16,28 @@ import { PARTS as RATE_LIMIT_PARTS, reportRateLimitScenarios, runRateLimitScenar
 import { singerReport, singerScenario } from './scenarios-singer.mjs';
 import { startupReport, startupScenario } from './scenarios-startup.mjs';
 import { sessionsReport, sessionsScenario } from './scenarios-sessions.mjs';
+import { directoryReport, directoryScenario } from './scenarios-directory.mjs';
+import { consumptionReport, consumptionScenario } from './scenarios-consumption.mjs';
+import { allReport, allScenario } from './scenarios-all.mjs';
+
+/** Stream scenarios (bench/stream-read.mjs): `--only` name → scenario and report. */
+const STREAM_SCENARIOS = {
+  directory: [directoryScenario, directoryReport],
+  consumption: [consumptionScenario, consumptionReport],
+  all: [allScenario, allReport],
+};
 
 const { values: flags } = parseArgs({
   options: {
     write: { type: 'boolean', default: false },
-    only: { type: 'string', default: ['throughput', 'ratelimit', ...RATE_LIMIT_PARTS, 'coldstart', 'startup', 'singer', 'sessions'].join(',') },
+    only: { type: 'string' },
     sizes: { type: 'string', default: '200x30,2000x120,10000x365' },
     runs: { type: 'string' },
   },
 });
-const parts = new Set(flags.only.split(','));
+const KNOWN_PARTS = ['throughput', 'ratelimit', ...RATE_LIMIT_PARTS, 'coldstart', 'startup', 'singer', 'sessions', ...Object.keys(STREAM_SCENARIOS)];
+const parts = new Set(flags.only?.split(',') ?? KNOWN_PARTS);
+for (const part of parts) if (!KNOWN_PARTS.includes(part)) throw new Error(`--only: unknown part ${part} (known: ${KNOWN_PARTS.join(', ')})`);
 const SIZES = flags.sizes.split(',').map((text) => {
   const [members, days] = text.split('x').map(Number);
   return { members, days };
@@ -193,7 +205,7 @@ function report(sizes, limited, cold, extra = []) {
   lines.push(`Command: \`npm run bench${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`  `);
   lines.push(
     `Concurrency: ${CONCURRENCY} requests in flight for both the connector (default max_concurrency) and the floor; ` +
-      `window_days ${WINDOW_DAYS}; all three streams, full refresh, enterprise key; stdout to /dev/null. ` +
+      `window_days ${WINDOW_DAYS}; the throughput table reads the three streams of version 1 (members, daily_consumption, pr_metrics), full refresh, enterprise key; stdout to /dev/null. ` +
       `Peak RSS: ${rssSource}. Times are the best of the runs listed.`,
   );
   lines.push('');
@@ -287,6 +299,12 @@ try {
     const result = await sessionsScenario({ scratch, runs: Number(flags.runs ?? 3), log });
     emit(result);
     extra.push(sessionsReport(result));
+  }
+  for (const [name, [scenario, scenarioReport]] of Object.entries(STREAM_SCENARIOS)) {
+    if (!parts.has(name)) continue;
+    const result = await scenario({ scratch, runs: Number(flags.runs ?? 3), log });
+    emit(result);
+    extra.push(scenarioReport(result));
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true });
