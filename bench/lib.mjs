@@ -20,7 +20,7 @@ export const median = (values) => {
 /**
  * Runs `node <args>` as a child process and measures it: wall ms (spawn → exit, seen from here),
  * CPU ms (user + sys) and peak RSS (VmHWM) from GNU time, or, without it, by polling
- * /proc/<pid>/status. stdout goes to /dev/null unless `onStdout` wants the bytes; stderr is kept
+ * /proc/<pid>/status; `spawnedAt` is the epoch ms of the spawn. stdout goes to /dev/null unless `onStdout` wants the bytes; stderr is kept
  * (for error messages) unless `quietStderr` sends it to /dev/null too.
  */
 export async function measureNode(args, { onStdout, quietStderr = false } = {}) {
@@ -30,6 +30,7 @@ export async function measureNode(args, { onStdout, quietStderr = false } = {}) 
   const command = HAS_GNU_TIME ? GNU_TIME : process.execPath;
   const argv = HAS_GNU_TIME ? ['-v', '-o', timeFile, process.execPath, ...args] : args;
   const started = performance.now();
+  const spawnedAt = Date.now();
   const child = spawn(command, argv, { cwd: ROOT, stdio: ['ignore', onStdout ? 'pipe' : devNull, quietStderr ? devNull : 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk) => (stderr += chunk));
@@ -60,7 +61,7 @@ export async function measureNode(args, { onStdout, quietStderr = false } = {}) 
   }
   rmSync(scratch, { recursive: true, force: true });
   // GNU time prints "Command exited with non-zero status N" in its report, not on stderr.
-  return { code, wallMs, cpuMs, peakRssMb: peakRssKb / 1024, stderr };
+  return { code, wallMs, cpuMs, peakRssMb: peakRssKb / 1024, stderr, spawnedAt };
 }
 
 export const rssSource = HAS_GNU_TIME ? 'GNU time -v (maximum resident set size)' : '/proc/<pid>/status VmHWM, polled every 20 ms';

@@ -5,6 +5,7 @@
 //
 //   node bench/run.mjs [--write] [--only throughput,ratelimit,random429,serial,coldstart,startup,singer,sessions,directory,consumption,all] [--sizes 200x30,2000x120]
 //   --write   replace the results block of BENCHMARKS.md with this run's table
+//   --quick   one timed run per scenario (start-up: 5): every target, in less time
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
@@ -33,8 +34,12 @@ const { values: flags } = parseArgs({
     only: { type: 'string' },
     sizes: { type: 'string', default: '200x30,2000x120,10000x365' },
     runs: { type: 'string' },
+    quick: { type: 'boolean', default: false },
   },
 });
+// --quick: every scenario and target, one timed run each (start-up: 5), for a first look; the
+// numbers to quote come from the default runs.
+if (flags.quick) flags.runs ??= '1';
 const KNOWN_PARTS = ['throughput', 'ratelimit', ...RATE_LIMIT_PARTS, 'coldstart', 'startup', 'singer', 'sessions', ...Object.keys(STREAM_SCENARIOS)];
 const parts = new Set(flags.only?.split(',') ?? KNOWN_PARTS);
 for (const part of parts) if (!KNOWN_PARTS.includes(part)) throw new Error(`--only: unknown part ${part} (known: ${KNOWN_PARTS.join(', ')})`);
@@ -283,7 +288,7 @@ try {
   extra.push(reportRateLimitScenarios(await runRateLimitScenarios(parts, { scratch, log, emit })));
   if (parts.has('startup')) {
     log('start-up of each command…');
-    const result = await startupScenario({ scratch, runs: COLD_RUNS, log });
+    const result = await startupScenario({ scratch, runs: flags.quick ? 5 : Number(flags.runs ?? COLD_RUNS), log });
     emit(result);
     extra.push(startupReport(result));
   }

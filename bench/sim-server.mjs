@@ -5,10 +5,11 @@
 //   → ready      { url, direct, idp, members, organizations, serviceUsers, firstDay, today }
 //                member counts per listing, organizations, service users (inactive ones included)
 //   ← stats      → { requests, byStatus, cpuMs }           counters since start (callers take deltas)
-//   ← routes     → { routes: { <pattern>: { requests, firstPages, laterPages } }, listings: [rawUrl] }
+//   ← routes     → { routes: { <pattern>: { requests, firstPages, laterPages } }, listings: [rawUrl], firstRequestAt }
 //                  since the last reset: per route of the simulator's table (src/simulator/routes.ts),
 //                  requests, distinct first pages (no `after` cursor: one listing or window each) and
-//                  distinct later pages; `listings` are the distinct first pages, for the floor
+//                  distinct later pages; `listings` are the distinct first pages, for the floor;
+//                  `firstRequestAt` when the first of them arrived (epoch ms)
 //   ← reset      clears the route tally
 //   ← close      closes the server and exits
 import { startSimulator } from '../dist/simulator/index.js';
@@ -19,6 +20,8 @@ const { tally = false, ...options } = JSON.parse(process.argv[2] ?? '{}');
 /** Requests by route pattern, and the distinct request targets behind them. */
 function routeTally() {
   let routes = new Map();
+  /** When the first request since the last reset arrived (epoch ms, as the simulator stamps it). */
+  let firstRequestAt;
   const route = (pattern) => {
     let entry = routes.get(pattern);
     if (!entry) routes.set(pattern, (entry = { requests: 0, firstPages: new Set(), laterPages: new Set() }));
@@ -26,6 +29,7 @@ function routeTally() {
   };
   return {
     onRequest(entry) {
+      firstRequestAt = Math.min(firstRequestAt ?? Infinity, entry.receivedAt);
       const pattern = matchRoute(entry.pathSegments)?.route.pattern.join('/') ?? `unrouted:${entry.path}`;
       const counted = route(pattern);
       counted.requests += 1;
@@ -38,10 +42,11 @@ function routeTally() {
         out[pattern] = { requests: entry.requests, firstPages: entry.firstPages.size, laterPages: entry.laterPages.size };
         listings.push(...entry.firstPages);
       }
-      return { routes: out, listings };
+      return { routes: out, listings, firstRequestAt };
     },
     reset() {
       routes = new Map();
+      firstRequestAt = undefined;
     },
   };
 }
