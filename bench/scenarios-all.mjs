@@ -13,6 +13,6 @@ export const ALL_SIZES = [
 
 export async function allScenario(options) {
   const streams = await defaultStreamNames('enterprise');
-  return streamScenario({ name: 'all', title: 'All default streams of an enterprise', streams, sizes: ALL_SIZES }, options);
+  return streamScenario({ name: 'all', title: 'All default streams of an enterprise', streams, sizes: ALL_SIZES, floorTarget: true }, options);
 }
 export const allReport = streamReport;

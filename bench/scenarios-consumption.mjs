@@ -2,7 +2,8 @@
 // daily_consumption_totals, daily_consumption_by_organization, daily_consumption_by_service_user
 // (fan-outs over the organization and service-user directories, inactive service users included)
 // and consumption_cycles — at a small and a large enterprise, every day of the history, against the
-// bare loop over the same requests. See bench/stream-read.mjs.
+// bare loop over the same requests. See bench/stream-read.mjs. connector ÷ floor is shown, the
+// targets are requests ÷ minimum and flat peak RSS (connector ÷ floor is one for the all read).
 import { streamReport, streamScenario } from './stream-read.mjs';
 
 export const CONSUMPTION = {

@@ -38,7 +38,10 @@ function routeTally() {
     snapshot() {
       const out = {};
       const listings = [];
-      for (const [pattern, entry] of routes) {
+      // Listings of paginated routes first: a floor that started its long page chains last would
+      // end with most of its lanes idle.
+      const ordered = [...routes].sort(([, a], [, b]) => b.laterPages.size / b.firstPages.size - a.laterPages.size / a.firstPages.size);
+      for (const [pattern, entry] of ordered) {
         out[pattern] = { requests: entry.requests, firstPages: entry.firstPages.size, laterPages: entry.laterPages.size };
         listings.push(...entry.firstPages);
       }
