@@ -3,7 +3,7 @@
 // prints the functions with the most self time, so optimisation starts from a measurement.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatDay, measureNode, ROOT, startSimServer } from './lib.mjs';
+import { CLASSIC_STREAMS, formatDay, measureNode, ROOT, startSimServer, writeCatalog } from './lib.mjs';
 
 const [members, days] = (process.argv[2] ?? '2000x120').split('x').map(Number);
 const outDir = join(ROOT, 'bench/results/profiles');
@@ -20,7 +20,7 @@ const run = await measureNode([
   '--config',
   config,
   '--catalog',
-  join(ROOT, 'catalog/full_refresh.json'),
+  writeCatalog(join(outDir, 'classic.catalog.json'), CLASSIC_STREAMS),
 ]);
 await sim.close();
 const file = readdirSync(outDir).find((name) => name.endsWith('.cpuprofile') && !before.has(name));

@@ -3,29 +3,46 @@
 // (bench/floor.mjs) and the connector (`node dist/cli/source-devin.js read`, as Airbyte runs it).
 // Speed is measured here, never asserted in the test suite. See BENCHMARKS.md.
 //
-//   node bench/run.mjs [--write] [--only throughput,ratelimit,random429,serial,coldstart,startup,singer,sessions] [--sizes 200x30,2000x120]
+//   node bench/run.mjs [--write] [--only throughput,ratelimit,random429,serial,coldstart,startup,singer,sessions,directory,consumption,all] [--sizes 200x30,2000x120]
 //   --write   replace the results block of BENCHMARKS.md with this run's table
+//   --quick   one timed run per scenario (start-up: 5): every target, in less time
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { formatDay, measureNode, median, ROOT, rssSource, startSimServer, statsDelta } from './lib.mjs';
+import { CLASSIC_STREAMS, formatDay, measureNode, median, recordCounter, ROOT, rssSource, startSimServer, statsDelta, writeCatalog } from './lib.mjs';
 import { PARTS as RATE_LIMIT_PARTS, reportRateLimitScenarios, runRateLimitScenarios } from './scenarios-ratelimit.mjs';
 import { singerReport, singerScenario } from './scenarios-singer.mjs';
 import { startupReport, startupScenario } from './scenarios-startup.mjs';
 import { sessionsReport, sessionsScenario } from './scenarios-sessions.mjs';
+import { directoryReport, directoryScenario } from './scenarios-directory.mjs';
+import { consumptionReport, consumptionScenario } from './scenarios-consumption.mjs';
+import { allReport, allScenario } from './scenarios-all.mjs';
+
+/** Stream scenarios (bench/stream-read.mjs): `--only` name → scenario and report. */
+const STREAM_SCENARIOS = {
+  directory: [directoryScenario, directoryReport],
+  consumption: [consumptionScenario, consumptionReport],
+  all: [allScenario, allReport],
+};
 
 const { values: flags } = parseArgs({
   options: {
     write: { type: 'boolean', default: false },
-    only: { type: 'string', default: ['throughput', 'ratelimit', ...RATE_LIMIT_PARTS, 'coldstart', 'startup', 'singer', 'sessions'].join(',') },
+    only: { type: 'string' },
     sizes: { type: 'string', default: '200x30,2000x120,10000x365' },
     runs: { type: 'string' },
+    quick: { type: 'boolean', default: false },
   },
 });
-const parts = new Set(flags.only.split(','));
+// --quick: every scenario and target, one timed run each (start-up: 5), for a first look; the
+// numbers to quote come from the default runs.
+if (flags.quick) flags.runs ??= '1';
+const KNOWN_PARTS = ['throughput', 'ratelimit', ...RATE_LIMIT_PARTS, 'coldstart', 'startup', 'singer', 'sessions', ...Object.keys(STREAM_SCENARIOS)];
+const parts = new Set(flags.only?.split(',') ?? KNOWN_PARTS);
+for (const part of parts) if (!KNOWN_PARTS.includes(part)) throw new Error(`--only: unknown part ${part} (known: ${KNOWN_PARTS.join(', ')})`);
 const SIZES = flags.sizes.split(',').map((text) => {
   const [members, days] = text.split('x').map(Number);
   return { members, days };
@@ -51,22 +68,10 @@ function minimumRequests(sim, days) {
 
 function connectorFiles(sim, name) {
   const config = join(scratch, `${name}.config.json`);
-  // Every day of the simulator's history, every stream, full refresh.
+  // Every day of the simulator's history, the three streams of version 1, full refresh.
   writeFileSync(config, JSON.stringify({ api_key: KEY, api_url: sim.url, start_date: formatDay(sim.firstDay), window_days: WINDOW_DAYS }));
-  return ['dist/cli/source-devin.js', 'read', '--config', config, '--catalog', join(ROOT, 'catalog/full_refresh.json')];
-}
-
-/** Counts RECORD lines without parsing: a line is a record iff it starts with this prefix. */
-function recordCounter() {
-  const marker = Buffer.from('\n{"type":"RECORD"');
-  let tail = Buffer.from('\n');
-  const counter = { records: 0 };
-  counter.onStdout = (chunk) => {
-    const buffer = Buffer.concat([tail, chunk]);
-    for (let at = buffer.indexOf(marker); at !== -1; at = buffer.indexOf(marker, at + 1)) counter.records += 1;
-    tail = buffer.subarray(Math.max(0, buffer.length - marker.length + 1));
-  };
-  return counter;
+  const catalog = writeCatalog(join(scratch, 'classic.catalog.json'), CLASSIC_STREAMS);
+  return ['dist/cli/source-devin.js', 'read', '--config', config, '--catalog', catalog];
 }
 
 async function measured(sim, args, options) {
@@ -205,7 +210,7 @@ function report(sizes, limited, cold, extra = []) {
   lines.push(`Command: \`npm run bench${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`  `);
   lines.push(
     `Concurrency: ${CONCURRENCY} requests in flight for both the connector (default max_concurrency) and the floor; ` +
-      `window_days ${WINDOW_DAYS}; all three streams, full refresh, enterprise key; stdout to /dev/null. ` +
+      `window_days ${WINDOW_DAYS}; the throughput table reads the three streams of version 1 (members, daily_consumption, pr_metrics), full refresh, enterprise key; stdout to /dev/null. ` +
       `Peak RSS: ${rssSource}. Times are the best of the runs listed.`,
   );
   lines.push('');
@@ -283,7 +288,7 @@ try {
   extra.push(reportRateLimitScenarios(await runRateLimitScenarios(parts, { scratch, log, emit })));
   if (parts.has('startup')) {
     log('start-up of each command…');
-    const result = await startupScenario({ scratch, runs: COLD_RUNS, log });
+    const result = await startupScenario({ scratch, runs: flags.quick ? 5 : Number(flags.runs ?? COLD_RUNS), log });
     emit(result);
     extra.push(startupReport(result));
   }
@@ -299,6 +304,12 @@ try {
     const result = await sessionsScenario({ scratch, runs: Number(flags.runs ?? 3), log });
     emit(result);
     extra.push(sessionsReport(result));
+  }
+  for (const [name, [scenario, scenarioReport]] of Object.entries(STREAM_SCENARIOS)) {
+    if (!parts.has(name)) continue;
+    const result = await scenario({ scratch, runs: Number(flags.runs ?? 3), log });
+    emit(result);
+    extra.push(scenarioReport(result));
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true });

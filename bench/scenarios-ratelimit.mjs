@@ -8,7 +8,7 @@
 //   declarative connector with concurrency_level 1 reads). Target: the default ≥ 5× faster.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatDay, measureNode, ROOT, startSimServer, statsDelta } from './lib.mjs';
+import { CLASSIC_STREAMS, formatDay, measureNode, startSimServer, statsDelta, writeCatalog } from './lib.mjs';
 
 export const PARTS = ['random429', 'serial'];
 
@@ -23,7 +23,9 @@ function connectorArgs(scratch, sim, name, extra = {}) {
     config,
     JSON.stringify({ api_key: KEY, api_url: sim.url, start_date: formatDay(sim.firstDay), window_days: 90, ...extra }),
   );
-  return ['dist/cli/source-devin.js', 'read', '--config', config, '--catalog', join(ROOT, 'catalog/full_refresh.json')];
+  // The three streams of version 1, as in the throughput scenario.
+  const catalog = writeCatalog(join(scratch, 'classic.catalog.json'), CLASSIC_STREAMS);
+  return ['dist/cli/source-devin.js', 'read', '--config', config, '--catalog', catalog];
 }
 
 /** One connector read against a fresh simulator; wall seconds, requests and 429s. */

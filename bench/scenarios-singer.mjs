@@ -1,10 +1,10 @@
 // The Singer scenario of bench/run.mjs: the same read through `tap-devin` (no catalog: every stream,
-// every field, no state) and `source-devin read` (catalog/full_refresh.json), against one simulator,
+// every field, no state) and `source-devin read` (a catalog of the same default streams), against one simulator,
 // runs interleaved, both with stdout and stderr to /dev/null (the tap logs at its default level,
 // INFO: one METRIC line per request on stderr). Result: tap ÷ source on wall time, best run of each.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatDay, measureNode, ROOT, startSimServer, statsDelta } from './lib.mjs';
+import { defaultStreamNames, formatDay, measureNode, startSimServer, statsDelta, writeCatalog } from './lib.mjs';
 
 const KEY = 'cog_sim_enterprise';
 const WINDOW_DAYS = 90;
@@ -21,7 +21,9 @@ export async function singerScenario({ members, days }, { scratch, runs = 3, log
   const sim = await startSimServer({ members, days, seed: 42 });
   const config = join(scratch, `singer-${members}x${days}.config.json`);
   writeFileSync(config, JSON.stringify({ api_key: KEY, api_url: sim.url, start_date: formatDay(sim.firstDay), window_days: WINDOW_DAYS }));
-  const sourceArgs = ['dist/cli/source-devin.js', 'read', '--config', config, '--catalog', join(ROOT, 'catalog/full_refresh.json')];
+  // The tap reads its default streams (no catalog); the source gets a catalog of the same ones.
+  const catalog = writeCatalog(join(scratch, 'singer.catalog.json'), await defaultStreamNames('enterprise'));
+  const sourceArgs = ['dist/cli/source-devin.js', 'read', '--config', config, '--catalog', catalog];
   const tapArgs = ['dist/cli/tap-devin.js', '--config', config];
   const sources = [];
   const taps = [];

@@ -4,26 +4,28 @@
 // the median CPU time, which a busy machine disturbs less) ÷ bare node's.
 //
 //   spec, check, discover      as Airbyte runs them, against a simulator with 1 member × 1 day;
-//   read                       the smallest real read: all three streams, full refresh, of that
-//                              simulator (≈ 5 requests over loopback), spawn to exit;
+//   read                       the smallest real read: the three streams of version 1, full refresh,
+//                              of that simulator (5 requests over loopback), spawn to exit;
+//   read: to the first request spawn until the simulator receives the read's first request (its
+//                              clock, epoch ms, against the spawn's): what start-up is — modules,
+//                              config, catalog, engine, client — without the read's own work;
 //   read (no config file)      read with a config path that does not exist: the modules read loads
 //                              before it touches a file, then one TRACE ERROR, exit 1;
 //   tap --discover, tap sync   tap-devin on the same simulator (the sync: every stream, no catalog).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatDay, measureNode, median, ROOT, startSimServer } from './lib.mjs';
+import { CLASSIC_STREAMS, formatDay, measureNode, median, startSimServer, writeCatalog } from './lib.mjs';
 
 const KEY = 'cog_sim_enterprise';
 
 /** The commands, each as `node` arguments; `exit` is the exit code it must end with. */
-function commands(config, missing) {
-  const catalog = join(ROOT, 'catalog/full_refresh.json');
+function commands(config, missing, catalog) {
   return [
     { name: 'bare', label: '`node -e 0`', args: ['-e', '0'] },
     { name: 'spec', label: '`spec`', args: ['dist/cli/source-devin.js', 'spec'] },
-    { name: 'check', label: '`check`', args: ['dist/cli/source-devin.js', 'check', '--config', config] },
+    { name: 'check', label: '`check`', args: ['dist/cli/source-devin.js', 'check', '--config', config], firstRequest: true },
     { name: 'discover', label: '`discover`', args: ['dist/cli/source-devin.js', 'discover', '--config', config] },
-    { name: 'read', label: '`read`', args: ['dist/cli/source-devin.js', 'read', '--config', config, '--catalog', catalog] },
+    { name: 'read', label: '`read`', args: ['dist/cli/source-devin.js', 'read', '--config', config, '--catalog', catalog], firstRequest: true },
     { name: 'readNoConfig', label: '`read` (no config file)', args: ['dist/cli/source-devin.js', 'read', '--config', missing, '--catalog', catalog], exit: 1 },
     { name: 'tapDiscover', label: '`tap-devin --discover`', args: ['dist/cli/tap-devin.js', '--config', config, '--discover'] },
     { name: 'tapSync', label: '`tap-devin` sync', args: ['dist/cli/tap-devin.js', '--config', config] },
@@ -31,17 +33,26 @@ function commands(config, missing) {
 }
 
 export async function startupScenario({ scratch, runs = 15, log = () => {} }) {
-  const sim = await startSimServer({ members: 1, days: 1, seed: 42 });
+  const sim = await startSimServer({ members: 1, days: 1, seed: 42, tally: true });
   const config = join(scratch, 'startup.config.json');
   writeFileSync(config, JSON.stringify({ api_key: KEY, api_url: sim.url, start_date: formatDay(sim.firstDay) }));
-  const list = commands(config, join(scratch, 'no-such-config.json'));
+  const catalog = writeCatalog(join(scratch, 'startup.catalog.json'), CLASSIC_STREAMS);
+  const list = commands(config, join(scratch, 'no-such-config.json'), catalog);
   const times = Object.fromEntries(list.map((command) => [command.name, []]));
+  /** Spawn → the simulator's first request, ms, per command that makes requests. */
+  const firstRequest = Object.fromEntries(list.filter((command) => command.firstRequest).map((command) => [command.name, []]));
   try {
     for (let i = 0; i < runs; i += 1) {
       for (const command of list) {
+        if (command.firstRequest) await sim.resetRoutes();
         const run = await measureNode(command.args, { quietStderr: true });
         if (run.code !== (command.exit ?? 0)) throw new Error(`node ${command.args.join(' ')} exited ${run.code}`);
         times[command.name].push(run);
+        if (command.firstRequest) {
+          const { firstRequestAt } = await sim.routes();
+          if (firstRequestAt === undefined) throw new Error(`${command.name} made no request`);
+          firstRequest[command.name].push(firstRequestAt - run.spawnedAt);
+        }
       }
       if ((i + 1) % 5 === 0) log(`  start-up run ${i + 1}/${runs}`);
     }
@@ -59,6 +70,10 @@ export async function startupScenario({ scratch, runs = 15, log = () => {} }) {
       cpuMs: cpu(command.name),
       cpuRatio: cpu(command.name) / cpu('bare'),
     };
+    if (command.firstRequest) {
+      const ms = median(firstRequest[command.name]);
+      result.commands[`${command.name}FirstRequest`] = { label: `${command.label}: spawn → first request`, ms, ratio: ms / wall('bare') };
+    }
   }
   return result;
 }
@@ -71,16 +86,21 @@ export function startupReport(result) {
     (c) => `| ${c.label} | ${fixed(c.ms, 0)} | **${fixed(c.ratio)}** | ${fixed(c.cpuMs, 0)} | ${fixed(c.cpuRatio)} |`,
   );
   const read = result.commands.read;
+  const first = result.commands.readFirstRequest;
   return {
     lines: [
       `Start-up (median of ${result.runs}, interleaved; \`node -e 0\` ${fixed(result.bareNodeMs, 0)} ms wall, ${fixed(result.bareNodeCpuMs, 0)} ms CPU; ` +
-        'against a simulator with 1 member × 1 day; `read` = all three streams, full refresh, spawn to exit):',
+        'against a simulator with 1 member × 1 day; `read` = members, daily_consumption, pr_metrics, full refresh, spawn to exit; ' +
+        '*spawn → first request*: until the simulator receives the first request, its clock against the spawn\'s, ÷ bare node\'s spawn to exit):',
       '',
       '| command | wall ms | ÷ bare node | CPU ms | CPU ÷ bare node |',
       '|---|---:|---:|---:|---:|',
       ...rows,
       '',
     ],
-    targets: [`| read start-up ≤ 1.5 × bare node | ${fixed(read.ratio)} | ${read.ratio <= 1.5 ? 'met' : '**not met**'} |`],
+    targets: [
+      `| read start-up (spawn → first request) ≤ 1.5 × bare node | ${fixed(first.ratio)} | ${first.ratio <= 1.5 ? 'met' : '**not met**'} |`,
+      `| read, smallest real read (spawn → exit) ÷ bare node (no target: it includes the read) | ${fixed(read.ratio)} | – |`,
+    ],
   };
 }

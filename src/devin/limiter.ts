@@ -19,6 +19,13 @@
  *   answers are good and the pace is what holds requests back, it grows back along a cubic (as TCP
  *   CUBIC does): quickly at first, flat around `wMax`, quickly again beyond it. A stable limit is
  *   probed gently; a limit that was underestimated or raised is found again within seconds.
+ * - a cut that does not raise the estimate says the limit is where it was: past wMax the pace then
+ *   grows PROBE_STRETCH_STEP times slower (up to MAX_PROBE_STRETCH), so a stable limit is probed
+ *   (one refused request each time) less and less often; a cut that raises it resets that. On the
+ *   plateau the estimate is the rate accepted over the whole time since the last cut (the pace was
+ *   under the limit, then over it until the API's savings were spent: that average is the limit).
+ * - the first estimate includes the API's burst allowance: one refusal of a pace below it cuts
+ *   again (after later cuts, two: a random 429 must not cut a pace that holds).
  * 429s of requests started before the last cut say nothing new (they were sent at the old pace): a
  * burst of 429s from the requests in flight is one event.
  *
@@ -68,6 +75,14 @@ const MIN_SPAN_MS = 100;
 const RATE_WINDOW_MS = 1_000;
 /** Largest step of the cubic's clock per success (a pause in the work is not pace-bound time). */
 const MAX_GROWTH_STEP_MS = 250;
+/**
+ * A cut that does not raise the estimate (the limit is where it was) makes the growth past wMax
+ * this many times slower, up to MAX_PROBE_STRETCH: a stable limit is probed less and less often.
+ */
+const PROBE_STRETCH_STEP = 4;
+const MAX_PROBE_STRETCH = 8;
+/** A cut whose estimate is more than this factor above the last one found a raised limit. */
+const RAISED_LIMIT = 1.05;
 /** Slowest pace: one request every two seconds. */
 export const MIN_RATE = 0.5;
 
@@ -98,6 +113,8 @@ export class AdaptiveLimiter {
   private wMax = Number.POSITIVE_INFINITY;
   /** Pace-bound seconds since the last cut: the cubic's clock. */
   private pacedSeconds = 0;
+  /** How many times slower than the cubic the pace grows past wMax (see PROBE_STRETCH_STEP). */
+  private probeStretch = 1;
   private lastGrowthAt = 0;
   private nextStartAt = 0;
   private paceWasBinding = false;
@@ -122,6 +139,8 @@ export class AdaptiveLimiter {
   private holds = 0;
   /** Start times of recent successful requests. */
   private readonly successStarts: number[] = [];
+  /** Successful requests started since the last cut. */
+  private successesSinceCut = 0;
   private rateLimitedCount = 0;
   private cuts = 0;
 
@@ -189,7 +208,10 @@ export class AdaptiveLimiter {
 
   private onSuccess(now: number, ticket: LimiterTicket): void {
     this.holding = false;
-    if (ticket.seq >= this.cutSeq) this.remember(false);
+    if (ticket.seq >= this.cutSeq) {
+      this.remember(false);
+      this.successesSinceCut += 1;
+    }
     this.successStarts.push(ticket.startedAt);
     while (this.successStarts.length > 0 && (this.successStarts[0] as number) < now - 2 * RATE_WINDOW_MS) {
       this.successStarts.shift();
@@ -200,7 +222,7 @@ export class AdaptiveLimiter {
     if (Number.isFinite(this.rate)) {
       if (this.paceWasBinding) {
         this.pacedSeconds += Math.min(now - this.lastGrowthAt, MAX_GROWTH_STEP_MS) / 1_000;
-        this.rate = Math.max(this.rate, cubicRate(this.wMax, this.pacedSeconds));
+        this.rate = Math.max(this.rate, cubicRate(this.wMax, this.cubicSeconds()));
         this.paceWasBinding = false;
       }
       this.lastGrowthAt = now;
@@ -243,8 +265,15 @@ export class AdaptiveLimiter {
       // Paced and still refused: never speed up on a cut; with nothing to measure, the API accepts
       // (almost) nothing, so crawl. Refused on the plateau around the last wMax: that estimate
       // stands (the rate measured now includes what the API saved up while the pace was below it).
-      const plateau = this.pacedSeconds < CUBIC_K + PLATEAU_SECONDS ? this.wMax : Number.POSITIVE_INFINITY;
-      this.wMax = Math.min(this.rate, accepted ?? 1, plateau);
+      const onPlateau = this.cubicSeconds() < CUBIC_K + PLATEAU_SECONDS;
+      const plateau = onPlateau ? this.wMax : Number.POSITIVE_INFINITY;
+      // On the plateau, the rate accepted over the whole time since the last cut is the limit's
+      // own: the pace was under it, then over it until what the API had saved up was spent.
+      const sinceCut = now - this.lastCutAt;
+      const cycle = onPlateau && sinceCut >= RATE_WINDOW_MS ? (this.successesSinceCut * 1_000) / sinceCut : Number.POSITIVE_INFINITY;
+      const previous = this.wMax;
+      this.wMax = Math.min(this.rate, accepted ?? 1, plateau, cycle);
+      this.probeStretch = this.wMax > previous * RAISED_LIMIT ? 1 : Math.min(MAX_PROBE_STRETCH, this.probeStretch * PROBE_STRETCH_STEP);
     } else if (accepted !== undefined) {
       this.wMax = accepted;
     }
@@ -258,6 +287,12 @@ export class AdaptiveLimiter {
     }
     this.lastCutAt = now;
     this.cutSeq = this.started;
+    this.successesSinceCut = 0;
+  }
+
+  /** The cubic's clock: pace-bound seconds, past K slowed down by the probe stretch. */
+  private cubicSeconds(): number {
+    return this.pacedSeconds <= CUBIC_K ? this.pacedSeconds : CUBIC_K + (this.pacedSeconds - CUBIC_K) / this.probeStretch;
   }
 
   /**
@@ -265,7 +300,10 @@ export class AdaptiveLimiter {
    * now and then: that rate was an overestimate (a burst allowance inflated it), so cut again.
    */
   private overEstimated(): boolean {
-    return this.paced429s >= 2 && this.paced429s >= OVERESTIMATE_SHARE * this.answersSincePaced429;
+    // The first estimate is the least sure: measured while the API's burst allowance was being
+    // spent, it includes that allowance. One refusal of the pace below it already says so.
+    const refusals = this.cuts === 1 ? 1 : 2;
+    return this.paced429s >= refusals && this.paced429s >= OVERESTIMATE_SHARE * this.answersSincePaced429;
   }
 
   /**

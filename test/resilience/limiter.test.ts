@@ -287,18 +287,28 @@ describe('pacing', () => {
     expect(limiter.snapshot()).toMatchObject({ concurrency: 8, rateLimitedCount: 16, cuts: 1 });
   });
 
-  it('a pace still too high is cut again once it has been tried: two refusals of the pace', async () => {
+  it('a pace still too high is cut again once it has been tried: one refusal after the first cut, two after a later one', async () => {
     const clock = new FakeClock();
     const limiter = limiterWith(clock, 4);
     await runSequential(limiter, clock, 40, 25, 'success');
     await congest(limiter, clock, 5);
     const first = limiter.snapshot().ratePerSecond as number;
-    expect(await runOne(limiter, clock, 5, 'rate_limited')).toBe('isolated');
-    expect(limiter.snapshot()).toMatchObject({ ratePerSecond: first, cuts: 1 });
+    // The first estimate was measured while the API's burst allowance was spent: one refusal of a
+    // pace below it says it was too high.
     await runSequential(limiter, clock, 3, 5, 'success');
     expect(await runOne(limiter, clock, 5, 'rate_limited')).toBe('congestion');
     expect(limiter.snapshot().cuts).toBe(2);
-    expect(limiter.snapshot().ratePerSecond as number).toBeLessThan(first);
+    const second = limiter.snapshot().ratePerSecond as number;
+    expect(second).toBeLessThan(first);
+    // A later estimate: one refusal of the pace is not enough (it changes nothing), the second is.
+    await runSequential(limiter, clock, 3, 5, 'success');
+    const paced = limiter.snapshot().ratePerSecond as number;
+    expect(await runOne(limiter, clock, 5, 'rate_limited')).toBe('isolated');
+    expect(limiter.snapshot()).toMatchObject({ ratePerSecond: paced, cuts: 2 });
+    await runSequential(limiter, clock, 3, 5, 'success');
+    expect(await runOne(limiter, clock, 5, 'rate_limited')).toBe('congestion');
+    expect(limiter.snapshot().cuts).toBe(3);
+    expect(limiter.snapshot().ratePerSecond as number).toBeLessThan(second);
   });
 
   it('once the pace is back at the rate accepted at the last cut, one refusal of it cuts', async () => {
@@ -306,6 +316,8 @@ describe('pacing', () => {
     const limiter = limiterWith(clock, 1);
     await runSequential(limiter, clock, 40, 50, 'success'); // 20/s accepted
     await congest(limiter, clock);
+    await runSequential(limiter, clock, 3, 1, 'success');
+    expect(await runOne(limiter, clock, 1, 'rate_limited')).toBe('congestion'); // cut 2: the first estimate's pace refused
     const pacedFor = async (ms: number): Promise<void> => {
       const until = clock.t + ms;
       while (clock.t < until) await runSequential(limiter, clock, 1, 1, 'success');
@@ -316,7 +328,7 @@ describe('pacing', () => {
     await pacedFor(300);
     const before = limiter.snapshot().ratePerSecond as number;
     expect(await runOne(limiter, clock, 1, 'rate_limited')).toBe('congestion');
-    expect(limiter.snapshot().cuts).toBe(2);
+    expect(limiter.snapshot().cuts).toBe(3);
     // Never above BETA × the old estimate (≤ 20/s): the refused pace was over the limit.
     expect(limiter.snapshot().ratePerSecond as number).toBeLessThan(before);
     expect(limiter.snapshot().ratePerSecond as number).toBeLessThanOrEqual(BETA * 20);
@@ -324,19 +336,21 @@ describe('pacing', () => {
 
   it('a cut voids the schedule made at the old pace: waiting requests start on the new one', async () => {
     const clock = new FakeClock();
-    const limiter = limiterWith(clock, 20);
+    const limiter = limiterWith(clock, 64); // three cuts halve it three times: room for the six below
     await runSequential(limiter, clock, 200, 10, 'success'); // 100/s accepted
     await congest(limiter, clock); // cut 1: pace ~85/s
+    await runSequential(limiter, clock, 8, 1, 'success');
+    expect(await runOne(limiter, clock, 1, 'rate_limited')).toBe('congestion'); // cut 2: after it, one refusal of the pace does not cut
     await runSequential(limiter, clock, 8, 1, 'success');
     expect(await runOne(limiter, clock, 1, 'rate_limited')).toBe('isolated'); // the first refusal of the pace
     const fresh = await startOne(limiter, clock);
     const { startTimes } = acquireMany(limiter, 6); // reservations on the ~85/s schedule
     await clock.settle();
     const oldGap = 1_000 / (limiter.snapshot().ratePerSecond as number);
-    limiter.release('rate_limited', fresh); // the second: cut 2, while they wait
+    limiter.release('rate_limited', fresh); // the second: cut 3, while they wait
     const cutAt = clock.t;
     const newGap = 1_000 / (limiter.snapshot().ratePerSecond as number);
-    expect(limiter.snapshot().cuts).toBe(2);
+    expect(limiter.snapshot().cuts).toBe(3);
     expect(newGap).toBeGreaterThan(oldGap * 1.1);
     await clock.advance(2_000);
     expect(startTimes).toHaveLength(6);
@@ -467,6 +481,22 @@ describe('against a simulated token bucket, in fake time', () => {
     expect(result.requests - result.rateLimited).toBe(4_000);
     expect(4_000 / result.seconds / 40).toBeGreaterThanOrEqual(0.95);
     expect(result.rateLimited / result.requests).toBeLessThan(0.01);
+  }, 30_000);
+
+  it('50/s with a burst of 50, the bench\'s read of 1,070 requests: < 1 % 429s, the burst\'s own storm included', async () => {
+    // About 7 of the 429s are the requests in flight when the burst runs out, which no limiter can
+    // know beforehand; the first estimate (the burst included) is corrected by one refusal, and a
+    // limit found stable is probed less and less often.
+    const result = await simulate({ rate: 50, burst: 50, latencyMs: 20, max: 8, total: 1_070, workers: 32 });
+    expect(result.requests - result.rateLimited).toBe(1_070);
+    expect(1_070 / result.seconds / 50).toBeGreaterThanOrEqual(0.95);
+    expect(result.rateLimited / result.requests).toBeLessThan(0.01);
+  }, 30_000);
+
+  it('a stable limit is probed less and less often: 40/s over 4,000 requests, < 0.5 % 429s', async () => {
+    const result = await simulate({ rate: 40, burst: 40, latencyMs: 20, max: 8, total: 4_000, workers: 32 });
+    expect(4_000 / result.seconds / 40).toBeGreaterThanOrEqual(0.95);
+    expect(result.rateLimited / result.requests).toBeLessThan(0.005);
   }, 30_000);
 
   it('a small burst (10) or a high limit (200/s, 32 in flight) is found within seconds', async () => {
