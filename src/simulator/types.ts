@@ -16,6 +16,11 @@ import type {
   SessionRecord,
   SimulatorSessionData,
 } from './session-types.js';
+import type { FaultRule, RateLimitOptions, SimulatorCompression } from './fault-types.js';
+import type { AcusByProduct, ConsumptionRow, ConsumptionValue, IdpRoleAssignment, NewMember, PrCounts, RoleAssignment, SimulatedMember } from './member-types.js';
+
+export type * from './fault-types.js';
+export type * from './member-types.js';
 
 export type PermissionGroup = 'membership' | 'consumption' | 'metrics' | 'sessions' | 'organizations'
   | 'audit'
@@ -30,82 +35,6 @@ export interface SimulatorKey {
   permissions: PermissionGroup[] | 'all';
   /** Force `GET /v3/self` to answer this status (for invalid_permissions tests). */
   selfStatus?: 401 | 403;
-}
-
-export type RetryAfterMode = 'seconds' | 'http-date' | 'none';
-
-export interface RateLimitOptions {
-  ratePerSecond: number;
-  /** Bucket size; default max(1, ratePerSecond). */
-  burst?: number;
-  /** How 429s announce the wait; default 'seconds'. */
-  retryAfter?: RetryAfterMode;
-}
-
-export type FaultKind =
-  | '429'
-  | '500'
-  | '502'
-  | '503'
-  | 'reset'
-  | 'slow'
-  | 'malformed'
-  | 'truncated'
-  | 'html'
-  | 'no-items'
-  | 'null-cursor-has-next'
-  | 'repeat-cursor'
-  | 'wrong-types'
-  | 'echo-key'
-  | 'redirect-other-host'
-  | 'redirect-same-host'
-  // member-list pagination shapes: a usable cursor with has_next_page missing / "true" / 1 (and
-  // "false" / 0 on the last page), empty pages with fresh cursors forever, a list that stops early
-  | 'has-next-missing'
-  | 'has-next-string'
-  | 'has-next-number'
-  | 'empty-pages'
-  | 'ends-early'
-  // a 200 whose body nests `depth` arrays deep (default 5000)
-  | 'deep-body';
-
-/** A content coding the simulator can apply. */
-export type ContentCoding = 'gzip' | 'deflate' | 'br';
-/** Off (null), the best the client accepts ('auto'), or one coding when the client accepts it. */
-export type SimulatorCompression = ContentCoding | 'auto' | null;
-
-export interface FaultRule {
-  kind: FaultKind;
-  /** Matched against the decoded `path` (string: exact match; RegExp: test). Default: all paths. */
-  path?: string | RegExp;
-  /** How many requests it hits; default Infinity. */
-  times?: number;
-  /** Skip this many matching requests first; default 0. */
-  after?: number;
-  /** Chance to hit a matching request, decided by a PRNG seeded from the simulator seed; default 1. */
-  probability?: number;
-  /** Retry-After header on 429/503; null or absent = none. */
-  retryAfter?: { seconds: number } | { httpDate: number } | null;
-  /** Delay for 'slow'; default 2000 ms. */
-  delayMs?: number;
-  /** Status of an 'echo-key' response (401 or 500); default 401. */
-  status?: 401 | 500;
-  /**
-   * How an 'echo-key' body carries the token: `plain` (default) right after `invalid token `; `long`
-   * across character 2,000 of a longer detail, two thirds before it (where a client might cut a
-   * message short);
-   * `split-newline` / `split-space` cut in two by a line break or a space, as an echo wrapped over lines.
-   */
-  echo?: 'plain' | 'long' | 'split-newline' | 'split-space';
-  /**
-   * Where a redirect's Location carries the token. 'redirect-same-host': `path-upper` / `path-lower`
-   * puts it fully percent-encoded (upper- or lower-case hex) as a path segment after /redirected,
-   * which is no API path (the target answers 404). 'redirect-other-host': `host` makes it the first
-   * label of the other host's name (a URL parser lower-cases it).
-   */
-  keyIn?: 'path-upper' | 'path-lower' | 'host';
-  /** Nesting of a 'deep-body' answer; default 5000. */
-  depth?: number;
 }
 
 export interface RequestLogEntry {
@@ -211,95 +140,6 @@ export interface Simulator {
 }
 
 // ---- data set ----
-
-export type MemberListing = 'direct' | 'idp' | 'both';
-
-export interface Role {
-  role_id: string;
-  role_name: string;
-  role_type: 'enterprise' | 'org';
-}
-
-export interface RoleAssignment {
-  org_id: string | null;
-  role: Role;
-}
-
-export interface IdpRoleAssignment {
-  idp_group_name: string;
-  org_id: string | null;
-  role: Role;
-}
-
-/** One simulated user. `index` is the creation order and seeds the user's generated data. */
-export interface SimulatedMember {
-  index: number;
-  user_id: string;
-  email: string | null;
-  name: string | null;
-  /** The org consumption and PR counts are attributed to. */
-  home_org_id: string;
-  /** Every org the user belongs to, home first. */
-  org_ids: string[];
-  /** Listed by the direct users endpoint, the idp-users endpoint, or both. */
-  listing: MemberListing;
-  /** Enterprise-level role: 'account_member' or 'account_admin'. */
-  enterprise_role_id: string;
-  /** Org role per org in org_ids: 'org_member' or 'org_admin'. */
-  org_role_ids: Record<string, string>;
-  /** False for users who never consume (no consumption rows, no PRs unless overridden). */
-  consumes: boolean;
-}
-
-/** What `addMember` accepts; everything but user_id has a default. */
-export interface NewMember {
-  user_id: string;
-  email?: string | null;
-  name?: string | null;
-  /** Default orgs[0]. */
-  home_org_id?: string;
-  /** Default [home_org_id]; the home org is always included. */
-  org_ids?: string[];
-  /** Default 'direct'. */
-  listing?: MemberListing;
-  /** Default 'account_member'. */
-  enterprise_role_id?: string;
-  /** Default 'org_member' in every org. */
-  org_role_ids?: Record<string, string>;
-  /** Default true (generated consumption like any other user). */
-  consumes?: boolean;
-}
-
-export interface AcusByProduct {
-  devin: number;
-  cascade: number;
-  terminal: number;
-  review: number | null;
-}
-
-/** A consumption row as the API serves it (`date` = Unix seconds at 08:00Z of the billing day). */
-export interface ConsumptionRow {
-  date: number;
-  acus: number;
-  acus_by_product: AcusByProduct;
-}
-
-/** A row to store with `setConsumption` (its date is the day number given there). */
-export interface ConsumptionValue {
-  acus: number;
-  acus_by_product: AcusByProduct;
-}
-
-export interface PrCounts {
-  prs_created_count: number;
-  prs_opened_count: number;
-  prs_merged_count: number;
-  prs_closed_count: number;
-  prs_taken_over_count: number;
-  prs_taken_over_opened_count: number;
-  prs_taken_over_merged_count: number;
-  prs_taken_over_closed_count: number;
-}
 
 /** Day arguments are day numbers (see src/devin/billing-day.ts); ±Infinity means unbounded. */
 export interface SimulatorData extends SimulatorSessionData {
