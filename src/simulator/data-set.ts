@@ -7,7 +7,8 @@
  * any existing one.
  */
 import { dayOfMillis, dayStartSeconds } from '../devin/billing-day.js';
-import { daysToVisit, toCents } from './day-range.js';
+import { rowOfCents, sumInCents, type CentsRow } from './cents.js';
+import { daysToVisit } from './day-range.js';
 import { SessionData } from './session-data.js';
 import { AuditLogData, type AuditLogOptions } from './audit-data.js';
 import { ConsumerDirectory, type DirectoryOrganization, type DirectoryServiceUser } from './consumer-directory.js';
@@ -40,15 +41,6 @@ export interface DataSetOptions {
   auditLogs?: AuditLogOptions;
   /** Playbooks, notes and secrets per organization (knowledge-data.ts). */
   knowledgeItems?: number;
-}
-
-/** Summed consumption of many users on one day, in cents (null review = no user had a review figure). */
-interface CentsRow {
-  acus: number;
-  devin: number;
-  cascade: number;
-  terminal: number;
-  review: number | null;
 }
 
 export class SimulatedDataSet implements SimulatorData {
@@ -239,39 +231,17 @@ export class SimulatedDataSet implements SimulatorData {
         sum = this.#sumConsumptionOfDay(day, orgId);
         if (day <= today) this.#dayConsumptionCache.set(cacheKey, sum);
       }
-      if (sum !== null) {
-        rows.push({
-          date: dayStartSeconds(day),
-          acus: sum.acus / 100,
-          acus_by_product: {
-            devin: sum.devin / 100,
-            cascade: sum.cascade / 100,
-            terminal: sum.terminal / 100,
-            review: sum.review === null ? null : sum.review / 100,
-          },
-        });
-      }
+      if (sum !== null) rows.push(rowOfCents(day, sum));
     }
     return rows;
   }
 
   /** Members whose home is in the scope plus the scope's service users (what the API bills). */
   #sumConsumptionOfDay(day: number, orgId: string | null | undefined): CentsRow | null {
-    let sum: CentsRow | null = null;
-    const cells = [
+    return sumInCents([
       ...this.#attributedMembers(orgId).map((member) => this.#consumptionCell(member, day)),
       ...this.consumers.serviceUsers(orgId ?? null).map((user) => this.consumers.consumption(user, day)),
-    ];
-    for (const cell of cells) {
-      if (cell === null) continue;
-      sum ??= { acus: 0, devin: 0, cascade: 0, terminal: 0, review: null };
-      sum.acus += toCents(cell.acus);
-      sum.devin += toCents(cell.acus_by_product.devin);
-      sum.cascade += toCents(cell.acus_by_product.cascade);
-      sum.terminal += toCents(cell.acus_by_product.terminal);
-      if (cell.acus_by_product.review !== null) sum.review = (sum.review ?? 0) + toCents(cell.acus_by_product.review);
-    }
-    return sum;
+    ]);
   }
 
   prCounts(userIds: string[] | null, fromDay: number, toDay: number, orgId?: string | null): PrCounts {
