@@ -110,11 +110,13 @@ export class VirtualTime {
   /**
    * Moves time as `run` does, but only until `work` ends ('finished'), `stop()` holds ('stopped'), or
    * nothing is left to do ('idle': no request to send, none on the wire, no timer set, for
-   * `idleSteps` turns of the event loop in a row). Idle with `work` unfinished means it waits on
-   * something outside this clock and the wire (a reader that stopped reading stdout), and would
-   * wait so however long it were left: decided by counting, not by waiting real time.
+   * `idleSteps` checks in a row: 1,000 turns of the event loop, then 5 ms apart). Idle with `work`
+   * unfinished means it waits on something outside this clock and the wire (a reader that stopped
+   * reading stdout), and would wait so however long it were left. The real-time tail only lets work
+   * the clock cannot see (file reads at start-up on a loaded machine) finish before idle is called;
+   * pass Infinity where such work may still be due (the start of a read).
    */
-  async runUntil(work: Promise<unknown>, stop: () => boolean, idleSteps = 200): Promise<'finished' | 'stopped' | 'idle'> {
+  async runUntil(work: Promise<unknown>, stop: () => boolean, idleSteps = 1_100): Promise<'finished' | 'stopped' | 'idle'> {
     const tracked = work.then(
       () => undefined,
       () => undefined,

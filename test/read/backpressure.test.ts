@@ -73,7 +73,7 @@ describe('a reader that stops reading', () => {
         httpClock: time.httpClock,
       },
     );
-    expect(await time.runUntil(reading, () => stdout.isStalled)).toBe('stopped');
+    expect(await time.runUntil(reading, () => stdout.isStalled, Number.POSITIVE_INFINITY)).toBe('stopped');
     // Left alone, the read comes to rest unfinished: nothing to send, nothing on the wire, no timer
     // set. It waits on the reader and nothing else, so no request would start however long it waited
     // (the answers in flight at the stall, and the records that still fit stdout's buffer, are in).

@@ -288,7 +288,7 @@ describe('backpressure on the batched path', () => {
         dispatcher: time.dispatcher,
         httpClock: time.httpClock,
       });
-      expect(await time.runUntil(reading, () => stdout.isStalled)).toBe('stopped');
+      expect(await time.runUntil(reading, () => stdout.isStalled, Number.POSITIVE_INFINITY)).toBe('stopped');
       // Requests in flight when the reader stalled still land (and their records fill the stream's
       // buffer); then the read comes to rest unfinished: nothing to send, nothing on the wire, no
       // timer set, so no request would start however long it waited.
