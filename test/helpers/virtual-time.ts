@@ -101,15 +101,40 @@ export class VirtualTime {
 
   /** Runs `work` (a read) to its end, moving virtual time as described above. */
   async run<T>(work: Promise<T>): Promise<T> {
-    let finished = false;
-    const tracked = work.finally(() => {
-      finished = true;
-    });
+    const tracked = work.finally(() => undefined);
     tracked.catch(() => undefined);
+    await this.drive(tracked, () => false, Number.POSITIVE_INFINITY);
+    return tracked;
+  }
+
+  /**
+   * Moves time as `run` does, but only until `work` ends ('finished'), `stop()` holds ('stopped'), or
+   * nothing is left to do ('idle': no request to send, none on the wire, no timer set, for
+   * `idleSteps` checks in a row: 1,000 turns of the event loop, then 5 ms apart). Idle with `work`
+   * unfinished means it waits on something outside this clock and the wire (a reader that stopped
+   * reading stdout), and would wait so however long it were left. The real-time tail only lets work
+   * the clock cannot see (file reads at start-up on a loaded machine) finish before idle is called;
+   * pass Infinity where such work may still be due (the start of a read).
+   */
+  async runUntil(work: Promise<unknown>, stop: () => boolean, idleSteps = 1_100): Promise<'finished' | 'stopped' | 'idle'> {
+    const tracked = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    return this.drive(tracked, stop, idleSteps);
+  }
+
+  private async drive(work: Promise<unknown>, stop: () => boolean, idleSteps: number): Promise<'finished' | 'stopped' | 'idle'> {
+    let finished = false;
+    const end = (): void => {
+      finished = true;
+    };
+    work.then(end, end);
     let idle = 0;
-    while (!finished) {
+    for (;;) {
       for (let i = 0; i < 4; i += 1) await immediate();
-      if (finished) break;
+      if (finished) return 'finished';
+      if (stop()) return 'stopped';
       if (!this.quiet()) {
         await immediate(); // bytes on a loopback socket: real time, and soon
         continue;
@@ -130,9 +155,9 @@ export class VirtualTime {
       }
       // Nothing on the clock and nothing on the wire: something real (a socket closing) is due.
       idle += 1;
+      if (idle >= idleSteps) return 'idle';
       await (idle > 1_000 ? new Promise((resolve) => setTimeout(resolve, 5)) : immediate());
     }
-    return tracked;
   }
 
   async close(): Promise<void> {

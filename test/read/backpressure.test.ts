@@ -1,16 +1,20 @@
 /**
  * stdout backpressure: when the reader stops reading, the connector stops asking the API for more
- * (nothing piles up in memory), and it finishes normally once the reader drains.
+ * (nothing piles up in memory), and it finishes normally once the reader drains. The read runs in
+ * virtual time (test/helpers/virtual-time.ts), so "stops" is decided by counting: left alone with a
+ * stalled reader, it comes to rest (nothing to send, nothing on the wire, no timer) with at most the
+ * requests that were in flight added, not by watching a real-time window.
  */
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { runSourceDevin } from '../../src/cli/airbyte-main.js';
 import { LineWriter } from '../../src/protocol/line-writer.js';
-import { KEY_ENTERPRISE, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { KEY_ENTERPRISE, startSimulator } from '../../src/simulator/index.js';
 import { FAST_RETRY } from '../helpers/cli.js';
 import { configuredCatalog, scratchDir } from '../helpers/files.js';
 import { parseJsonLines } from '../helpers/protocol.js';
 import { FIXED_NOW, FIXED_TODAY, expectRecordsToEqualTruth, recordsOf } from '../helpers/read.js';
+import { VirtualTime } from '../helpers/virtual-time.js';
 
 /** A reader that accepts `budget` bytes, then stops reading until `release()`. */
 class StallingReader extends Writable {
@@ -37,20 +41,18 @@ class StallingReader extends Writable {
   }
 }
 
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-let sim: Simulator;
-beforeAll(async () => {
-  sim = await startSimulator({ members: 200, days: 40, now: () => FIXED_NOW });
-});
-afterAll(() => sim.close());
-
 describe('a reader that stops reading', () => {
   it('stops the requests too, and the read completes once it drains', async () => {
+    const time = new VirtualTime(FIXED_NOW);
+    // latency >= 1 ms: every request waits at the simulator on the virtual clock (virtual-time.ts)
+    const sim = await startSimulator({ members: 200, days: 40, now: () => FIXED_NOW, latencyMs: 1, timers: time.simulatorTimers });
+    onTestFinished(async () => {
+      await sim.close();
+      await time.close();
+    });
     const dir = scratchDir();
     const stdout = new StallingReader(64 * 1024);
     const stderr = new Writable({ write: (_c, _e, cb) => cb() });
-    sim.clearRequests();
     const reading = runSourceDevin(
       [
         'read',
@@ -67,20 +69,23 @@ describe('a reader that stops reading', () => {
         now: () => FIXED_NOW,
         retryPolicy: FAST_RETRY,
         checkpointPolicy: { everyUnits: 1_000_000, everyMs: 3_600_000 },
+        dispatcher: time.dispatcher,
+        httpClock: time.httpClock,
       },
     );
-    while (!stdout.isStalled) await wait(5);
-    await wait(150);
-    const whileStalled = sim.requests.length;
-    await wait(300);
-    // Requests already in flight (at most max_concurrency, 2) may land; no new ones start while the
-    // reader is stalled, however slowly this machine runs.
-    expect(sim.requests.length - whileStalled).toBeLessThanOrEqual(2);
+    expect(await time.runUntil(reading, () => stdout.isStalled, Number.POSITIVE_INFINITY)).toBe('stopped');
+    // Left alone, the read comes to rest unfinished: nothing to send, nothing on the wire, no timer
+    // set. It waits on the reader and nothing else, so no request would start however long it waited
+    // (the answers in flight at the stall, and the records that still fit stdout's buffer, are in).
+    expect(await time.runUntil(reading, () => false)).toBe('idle');
+    const atRest = sim.requests.length;
     const needed = 1 + 2 + 200;
-    expect(whileStalled).toBeLessThan(needed / 2);
+    expect(atRest).toBeLessThan(needed / 2);
+    expect(await time.runUntil(reading, () => false)).toBe('idle');
+    expect(sim.requests).toHaveLength(atRest);
 
     stdout.release();
-    expect(await reading).toBe(0);
+    expect(await time.run(reading)).toBe(0);
     const run = { messages: parseJsonLines(stdout.text) };
     const truth = sim.groundTruth({ startDate: '2026-02-01', endDate: FIXED_TODAY });
     expectRecordsToEqualTruth('daily_consumption', recordsOf(run, 'daily_consumption'), truth.daily_consumption);

@@ -3,7 +3,9 @@
  * records the delays it is asked for (nothing really waits) and a fixed random and wall clock, so
  * every delay is asserted exactly: Retry-After in seconds, as an HTTP date, absent, over the cap;
  * what is retried (429, 5xx, resets, timeouts, 200 bodies that are not JSON) and what is not (other
- * 4xx, bugs below us); redirects; the key in echoed error bodies; aborts.
+ * 4xx, bugs below us); redirects; the key in echoed error bodies; aborts. Per-attempt deadlines run
+ * on an injected timer the test fires, and the slow answers behind them never come in time, so no
+ * outcome depends on how fast the machine is.
  */
 import { MockAgent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -80,12 +82,37 @@ interface Harness {
   delays: number[];
   sent: Sent[];
   limiter: AdaptiveLimiter;
+  /** Per-attempt deadlines armed so far (with `deadlines: 'manual'`), in order. */
+  deadlines: Deadline[];
 }
 
-function harness(steps: Step[], options: { policy?: Partial<RetryPolicy>; random?: number; signal?: AbortSignal; sleep?: (ms: number) => Promise<void> } = {}): Harness {
+interface Deadline {
+  ms: number;
+  fire: () => void;
+  cancelled: boolean;
+}
+
+/** An answer that would come a minute later: within any test, only a deadline or an abort ends it. */
+const NEVER_IN_TIME = 60_000;
+
+/** Resolves once `done()` holds, checking after each turn of the event loop (no timer involved). */
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((resolve) => setImmediate(resolve));
+}
+
+function harness(
+  steps: Step[],
+  options: { policy?: Partial<RetryPolicy>; random?: number; signal?: AbortSignal; sleep?: (ms: number) => Promise<void>; deadlines?: 'manual' } = {},
+): Harness {
   const { dispatcher, sent } = scripted(steps);
   const delays: number[] = [];
   const limiter = new AdaptiveLimiter({ maxConcurrency: 4, sleep: async () => undefined });
+  const deadlines: Deadline[] = [];
+  const after = (ms: number, fn: () => void): (() => void) => {
+    const deadline: Deadline = { ms, fire: fn, cancelled: false };
+    deadlines.push(deadline);
+    return () => void (deadline.cancelled = true);
+  };
   const client = new DevinClient({
     apiUrl: ORIGIN,
     apiKey: KEY,
@@ -101,8 +128,9 @@ function harness(steps: Step[], options: { policy?: Partial<RetryPolicy>; random
     random: () => options.random ?? 0.5,
     now: () => WALL_NOW,
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.deadlines === 'manual' ? { after } : {}),
   });
-  return { client, delays, sent, limiter };
+  return { client, delays, sent, limiter, deadlines };
 }
 
 const OK: Step = { status: 200, body: { items: [], has_next_page: false } };
@@ -199,11 +227,21 @@ describe('what is retried', () => {
   });
 
   it('a request that outlives requestTimeoutMs is abandoned and retried', async () => {
-    const h = harness([{ ...OK, delayMs: 1_000 }, OK], { policy: { requestTimeoutMs: 40 } });
-    const started = Date.now();
-    await h.client.getJson({ path: PATH });
-    expect(Date.now() - started).toBeLessThan(900);
+    const h = harness([{ ...OK, delayMs: NEVER_IN_TIME }, { status: 200, body: { items: ['second'], has_next_page: false } }], {
+      policy: { requestTimeoutMs: 40 },
+      deadlines: 'manual',
+    });
+    const result = h.client.getJson({ path: PATH });
+    await until(() => h.sent.length === 1);
+    expect(h.deadlines.map((d) => [d.ms, d.cancelled])).toEqual([[40, false]]);
+    h.deadlines[0]!.fire(); // the first answer has not come: its deadline passes
+    expect(await result).toEqual({ items: ['second'], has_next_page: false });
     expect(h.sent).toHaveLength(2);
+    expect(h.delays).toHaveLength(1); // one backoff between the two attempts
+    expect(h.deadlines.map((d) => [d.ms, d.cancelled])).toEqual([
+      [40, true],
+      [40, true], // answered in time: the second deadline was cancelled, never fired
+    ]);
   });
 
   it('retries are bounded: maxAttempts, then a transient_error naming the path and the last problem', async () => {
@@ -217,11 +255,19 @@ describe('what is retried', () => {
   });
 
   it('timeouts exhausted: the message says how long it waited', async () => {
-    const slow = { ...OK, delayMs: 1_000 };
-    const h = harness([slow, slow], { policy: { requestTimeoutMs: 30, maxAttempts: 2 } });
-    const error = await failure(h.client.getJson({ path: PATH }));
+    const slow = { ...OK, delayMs: NEVER_IN_TIME };
+    const h = harness([slow, slow, OK], { policy: { requestTimeoutMs: 30, maxAttempts: 2 }, deadlines: 'manual' });
+    let settled = false;
+    const pending = failure(h.client.getJson({ path: PATH })).finally(() => (settled = true));
+    for (const attempt of [1, 2]) {
+      await until(() => settled || (h.deadlines.length === attempt && h.sent.length === attempt));
+      h.deadlines[attempt - 1]?.fire();
+    }
+    const error = await pending;
     expect(error).toBeInstanceOf(RetriesExhaustedError);
-    expect(error.message).toContain('no complete answer within 30 ms');
+    expect(error.message).toBe(`GET ${PATH} failed 2 times; last: no complete answer within 30 ms`);
+    expect(h.sent).toHaveLength(2); // maxAttempts, and not one more
+    expect(h.deadlines.map((d) => d.ms)).toEqual([30, 30]);
   });
 
   it('unreadable 200 bodies exhausted: the message says what came back', async () => {
@@ -337,12 +383,17 @@ describe('the key in error bodies', () => {
 describe('aborts', () => {
   it('end a retry wait at once (a long Retry-After does not hold a dead read)', async () => {
     const controller = new AbortController();
+    const waits: number[] = [];
     const h = harness([{ status: 429, headers: { 'retry-after': '3600' } }, OK], {
       signal: controller.signal,
-      sleep: () => new Promise(() => undefined), // a wait that never ends on its own
+      sleep: (ms) => {
+        waits.push(ms);
+        return new Promise(() => undefined); // a wait that never ends on its own
+      },
     });
     const pending = failure(h.client.getJson({ path: PATH }));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(() => waits.length === 1); // in the retry wait
+    expect(waits).toEqual([POLICY.maxRetryAfterMs + 0.5 * POLICY.baseDelayMs]); // the capped Retry-After, jitter 0.5 × base
     controller.abort();
     expect(await pending).toBeInstanceOf(AbortedError);
     expect(h.sent).toHaveLength(1);
@@ -350,9 +401,9 @@ describe('aborts', () => {
 
   it('end a request in flight, and no request starts after', async () => {
     const controller = new AbortController();
-    const h = harness([{ ...OK, delayMs: 5_000 }, OK], { signal: controller.signal });
+    const h = harness([{ ...OK, delayMs: NEVER_IN_TIME }, OK], { signal: controller.signal, deadlines: 'manual' });
     const pending = failure(h.client.getJson({ path: PATH }));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(() => h.sent.length === 1); // in flight: sent, unanswered, its deadline not fired
     controller.abort();
     expect(await pending).toBeInstanceOf(AbortedError);
     expect(await failure(h.client.getJson({ path: PATH }))).toBeInstanceOf(AbortedError);

@@ -40,6 +40,34 @@ async function manualClockSimulator(): Promise<{ sim: Simulator; clock: { now: n
   return { sim: timed, clock };
 }
 
+/** A simulator whose waits end only when the test says so: `waiting` lists them as they begin. */
+async function heldClockSimulator(options: { faults?: FaultRule[] } = {}): Promise<{
+  sim: Simulator;
+  waiting: Array<{ ms: number; path: string; release: () => void }>;
+  /** Resolves once `count` waits have begun. */
+  waits: (count: number) => Promise<void>;
+}> {
+  const waiting: Array<{ ms: number; path: string; release: () => void }> = [];
+  const listeners: Array<() => void> = [];
+  const held = await startSimulator({
+    now: fixedClock,
+    members: 3,
+    ...(options.faults ? { faults: options.faults } : {}),
+    timers: {
+      now: fixedClock,
+      sleep: (ms, entry) =>
+        new Promise<void>((release) => {
+          waiting.push({ ms, path: entry.path, release });
+          for (const listener of listeners.splice(0)) listener();
+        }),
+    },
+  });
+  const waits = async (count: number): Promise<void> => {
+    while (waiting.length < count) await new Promise<void>((resolve) => listeners.push(resolve));
+  };
+  return { sim: held, waiting, waits };
+}
+
 async function withFault(rule: FaultRule, path: string) {
   sim.setFaults([rule]);
   return get(sim, path);
@@ -72,12 +100,30 @@ describe('faults', () => {
     expect((await get(sim, MEMBERS)).status).toBe(200); // budget spent
   });
 
-  it('slow: delays the normal response', async () => {
-    sim.setFaults([{ kind: 'slow', delayMs: 150 }]);
-    const started = Date.now();
-    const reply = await get(sim, MEMBERS);
-    expect(reply.status).toBe(200);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  it('slow: delays the normal response until its wait ends', async () => {
+    const { sim: held, waiting, waits } = await heldClockSimulator({ faults: [{ kind: 'slow', delayMs: 150, times: 1 }] });
+    try {
+      const events: string[] = [];
+      const slow = get(held, `${MEMBERS}?first=2`).then((reply) => {
+        events.push('slow answered');
+        return reply;
+      });
+      await waits(1);
+      expect(waiting.map(({ ms, path }) => [ms, path])).toEqual([[150, MEMBERS]]);
+      // A whole request and answer over loopback while the slow one waits: it is still unanswered.
+      expect((await get(held, '/v3/self')).status).toBe(200);
+      events.push('other answered');
+      expect(events).toEqual(['other answered']);
+      waiting[0]!.release();
+      const reply = await slow;
+      expect(events).toEqual(['other answered', 'slow answered']);
+      expect(reply.status).toBe(200);
+      held.setFaults([]);
+      expect(reply.text).toBe((await get(held, `${MEMBERS}?first=2`)).text); // the normal answer, delayed
+      expect(held.requests.map((r) => r.fault)).toEqual(['slow', undefined, undefined]);
+    } finally {
+      await held.close();
+    }
   });
 
   it('malformed and truncated: 200 with JSON that does not parse', async () => {
@@ -285,17 +331,22 @@ describe('faults', () => {
     }
   });
 
-  it('closes promptly with slow responses and keep-alive sockets pending', async () => {
-    const local = await startSimulator({ now: fixedClock, faults: [{ kind: 'slow', delayMs: 60_000, after: 1 }] });
+  it('closes with a slow response and a keep-alive socket pending, without waiting for either', async () => {
+    // The slow answer's wait never ends unless the test ends it, so close() resolving at all shows
+    // it waits neither for that answer nor for the idle socket (the per-test timeout is only the net).
+    const { sim: local, waiting, waits } = await heldClockSimulator({ faults: [{ kind: 'slow', delayMs: 60_000, after: 1 }] });
     // the first request leaves an idle keep-alive socket behind; the second hangs in 'slow'
     const idle = await request(`${local.url}/v3/self`, { headers: { authorization: `Bearer ${KEY_ENTERPRISE}` } });
     await idle.body.text();
     const pending = get(local, '/v3/self');
     pending.catch(() => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const started = Date.now();
+    await waits(1);
+    expect(waiting.map(({ ms }) => ms)).toEqual([60_000]);
     await local.close();
-    expect(Date.now() - started).toBeLessThan(1_000);
     await expect(pending).rejects.toThrow();
+    expect(local.requests.map((r) => [r.fault, r.status])).toEqual([
+      [undefined, 200],
+      ['slow', 0], // never answered
+    ]);
   }, 5_000);
 });

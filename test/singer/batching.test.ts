@@ -21,6 +21,7 @@ import { scratchDir, tempDir } from '../helpers/files.js';
 import { parseJsonLines } from '../helpers/protocol.js';
 import { editCatalog, metadataAt, metricsOf, recordsOf, schemasOf, type Json } from '../helpers/singer.js';
 import { FIXED_TODAY } from '../helpers/read.js';
+import { VirtualTime } from '../helpers/virtual-time.js';
 import { configFile, discover, FIXED_NOW, SIM_OPTIONS, tap } from './support.js';
 
 const files = tempDir();
@@ -227,7 +228,6 @@ class StallingReader extends Writable {
   }
 }
 
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const nothing = new Writable({ write: (_chunk, _encoding, callback) => callback() });
 
 describe('backpressure on the batched path', () => {
@@ -262,7 +262,10 @@ describe('backpressure on the batched path', () => {
   });
 
   it('a stalled reader stops the requests; the sync completes once it drains', async () => {
-    const big = await startSimulator({ members: 200, days: 40, now: () => FIXED_NOW });
+    // In virtual time (test/helpers/virtual-time.ts): "stops" is decided by counting, not by a
+    // real-time window. Latency >= 1 ms: every request waits at the simulator on the virtual clock.
+    const time = new VirtualTime(FIXED_NOW);
+    const big = await startSimulator({ members: 200, days: 40, now: () => FIXED_NOW, latencyMs: 1, timers: time.simulatorTimers });
     try {
       const dir = scratchDir();
       const stdout = new StallingReader(64 * 1024);
@@ -272,7 +275,7 @@ describe('backpressure on the batched path', () => {
         start_date: '2026-02-01',
         window_days: 90,
       });
-      const selected = editCatalog(await discover(config), (entry) => {
+      const selected = editCatalog(await time.run(discover(config)), (entry) => {
         metadataAt(entry, []).selected = entry.tap_stream_id === 'daily_consumption';
       });
       const reading = runTapDevin(['--config', config, '--catalog', dir.json('catalog.json', selected)], {
@@ -282,27 +285,27 @@ describe('backpressure on the batched path', () => {
         now: () => FIXED_NOW,
         retryPolicy: FAST_RETRY,
         ...STEADY,
+        dispatcher: time.dispatcher,
+        httpClock: time.httpClock,
       });
-      while (!stdout.isStalled) await wait(5);
+      expect(await time.runUntil(reading, () => stdout.isStalled, Number.POSITIVE_INFINITY)).toBe('stopped');
       // Requests in flight when the reader stalled still land (and their records fill the stream's
-      // buffer); then the count must stop growing.
-      let whileStalled = big.requests.length;
-      for (let quiet = 0, polls = 0; quiet < 5 && polls < 100; polls += 1) {
-        await wait(20);
-        quiet = big.requests.length === whileStalled ? quiet + 1 : 0;
-        whileStalled = big.requests.length;
-      }
-      await wait(200);
-      expect(big.requests.length - whileStalled).toBeLessThanOrEqual(2);
+      // buffer); then the read comes to rest unfinished: nothing to send, nothing on the wire, no
+      // timer set, so no request would start however long it waited.
+      expect(await time.runUntil(reading, () => false)).toBe('idle');
+      const atRest = big.requests.length;
       const needed = 1 + 2 + 200;
-      expect(whileStalled).toBeLessThan(needed / 2);
+      expect(atRest).toBeLessThan(needed / 2);
+      expect(await time.runUntil(reading, () => false)).toBe('idle');
+      expect(big.requests).toHaveLength(atRest);
       stdout.release();
-      expect(await reading).toBe(0);
+      expect(await time.run(reading)).toBe(0);
       const messages = parseJsonLines(stdout.text);
       const truth = big.groundTruth({ startDate: '2026-02-01', endDate: FIXED_TODAY });
       expect(messages.filter((m) => m.type === 'RECORD')).toHaveLength(truth.daily_consumption.length);
     } finally {
       await big.close();
+      await time.close();
     }
   });
 });
