@@ -11,6 +11,7 @@
  * claims are counted (requests, waits asked for), not timed.
  */
 import { Agent, type Dispatcher } from 'undici';
+import { MAX_HOLD_MS } from '../../src/devin/limiter-params.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   KEY_ENTERPRISE,
@@ -29,8 +30,8 @@ import { PATIENT_FAST_RETRY, logsOf, traceErrors } from './support.js';
 const START = '2026-03-01';
 const STREAMS = ['members', 'daily_consumption', 'pr_metrics'] as const;
 const MEMBERS_PATH = '/v3/enterprise/members/users';
-/** The limiter's hold after a 429 (MAX_HOLD_MS in src/devin/limiter.ts): the one wait not set by the policy. */
-const LIMITER_HOLD_MS = 250;
+/** The limiter's hold after a 429: the one wait not set by the policy. */
+const LIMITER_HOLD_MS = MAX_HOLD_MS;
 /** Requests of one fault-free read of STREAMS (read once, on first use). */
 let cleanRequests: number | undefined;
 
