@@ -15,31 +15,7 @@ import { configuredCatalog, scratchDir } from '../helpers/files.js';
 import { parseJsonLines } from '../helpers/protocol.js';
 import { FIXED_NOW, FIXED_TODAY, expectRecordsToEqualTruth, recordsOf } from '../helpers/read.js';
 import { VirtualTime } from '../helpers/virtual-time.js';
-
-/** A reader that accepts `budget` bytes, then stops reading until `release()`. */
-class StallingReader extends Writable {
-  text = '';
-  private held: Array<() => void> = [];
-  private stalled = false;
-  constructor(private budget: number) {
-    super({ highWaterMark: 16 * 1024 });
-  }
-  override _write(chunk: Buffer, _encoding: string, callback: () => void): void {
-    this.text += chunk.toString('utf8');
-    this.budget -= chunk.length;
-    if (this.budget <= 0 && !this.stalled) this.stalled = true;
-    if (this.stalled) this.held.push(callback);
-    else callback();
-  }
-  get isStalled(): boolean {
-    return this.stalled;
-  }
-  release(): void {
-    this.stalled = false;
-    this.budget = Number.POSITIVE_INFINITY;
-    for (const callback of this.held.splice(0)) callback();
-  }
-}
+import { StallingReader, expectReadToRestWhileStalled } from '../helpers/stalling-reader.js';
 
 describe('a reader that stops reading', () => {
   it('stops the requests too, and the read completes once it drains', async () => {
@@ -73,16 +49,7 @@ describe('a reader that stops reading', () => {
         httpClock: time.httpClock,
       },
     );
-    expect(await time.runUntil(reading, () => stdout.isStalled, Number.POSITIVE_INFINITY)).toBe('stopped');
-    // Left alone, the read comes to rest unfinished: nothing to send, nothing on the wire, no timer
-    // set. It waits on the reader and nothing else, so no request would start however long it waited
-    // (the answers in flight at the stall, and the records that still fit stdout's buffer, are in).
-    expect(await time.runUntil(reading, () => false)).toBe('idle');
-    const atRest = sim.requests.length;
-    const needed = 1 + 2 + 200;
-    expect(atRest).toBeLessThan(needed / 2);
-    expect(await time.runUntil(reading, () => false)).toBe('idle');
-    expect(sim.requests).toHaveLength(atRest);
+    await expectReadToRestWhileStalled(time, reading, stdout, () => sim.requests.length, 1 + 2 + 200);
 
     stdout.release();
     expect(await time.run(reading)).toBe(0);

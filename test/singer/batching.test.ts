@@ -23,6 +23,7 @@ import { editCatalog, metadataAt, metricsOf, recordsOf, schemasOf, type Json } f
 import { FIXED_TODAY } from '../helpers/read.js';
 import { VirtualTime } from '../helpers/virtual-time.js';
 import { configFile, discover, FIXED_NOW, SIM_OPTIONS, tap } from './support.js';
+import { StallingReader, expectReadToRestWhileStalled } from '../helpers/stalling-reader.js';
 
 const files = tempDir();
 let sim: Simulator;
@@ -203,31 +204,6 @@ describe('SingerReadOutput.records', () => {
   });
 });
 
-/** A reader that accepts `budget` bytes, then holds every write until `release()`. */
-class StallingReader extends Writable {
-  text = '';
-  private held: Array<() => void> = [];
-  private stalled = false;
-  constructor(private budget: number) {
-    super({ highWaterMark: 16 * 1024 });
-  }
-  override _write(chunk: Buffer, _encoding: string, callback: () => void): void {
-    this.text += chunk.toString('utf8');
-    this.budget -= chunk.length;
-    if (this.budget <= 0) this.stalled = true;
-    if (this.stalled) this.held.push(callback);
-    else callback();
-  }
-  get isStalled(): boolean {
-    return this.stalled;
-  }
-  release(): void {
-    this.stalled = false;
-    this.budget = Number.POSITIVE_INFINITY;
-    for (const callback of this.held.splice(0)) callback();
-  }
-}
-
 const nothing = new Writable({ write: (_chunk, _encoding, callback) => callback() });
 
 describe('backpressure on the batched path', () => {
@@ -288,16 +264,7 @@ describe('backpressure on the batched path', () => {
         dispatcher: time.dispatcher,
         httpClock: time.httpClock,
       });
-      expect(await time.runUntil(reading, () => stdout.isStalled, Number.POSITIVE_INFINITY)).toBe('stopped');
-      // Requests in flight when the reader stalled still land (and their records fill the stream's
-      // buffer); then the read comes to rest unfinished: nothing to send, nothing on the wire, no
-      // timer set, so no request would start however long it waited.
-      expect(await time.runUntil(reading, () => false)).toBe('idle');
-      const atRest = big.requests.length;
-      const needed = 1 + 2 + 200;
-      expect(atRest).toBeLessThan(needed / 2);
-      expect(await time.runUntil(reading, () => false)).toBe('idle');
-      expect(big.requests).toHaveLength(atRest);
+      await expectReadToRestWhileStalled(time, reading, stdout, () => big.requests.length, 1 + 2 + 200);
       stdout.release();
       expect(await time.run(reading)).toBe(0);
       const messages = parseJsonLines(stdout.text);
