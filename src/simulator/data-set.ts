@@ -13,14 +13,9 @@ import { SessionData } from './session-data.js';
 import { AuditLogData, type AuditLogOptions } from './audit-data.js';
 import { ConsumerDirectory, type DirectoryOrganization, type DirectoryServiceUser } from './consumer-directory.js';
 import { DEFAULT_KNOWLEDGE_ITEMS, KnowledgeData } from './knowledge-data.js';
-import { freezeMember, generateMember } from './member-generator.js';
-import {
-  addPrCounts,
-  completePrCounts,
-  generatedConsumption,
-  generatedPrCounts,
-  ZERO_PR_COUNTS,
-} from './usage-generator.js';
+import { generateMember, newMember } from './member-generator.js';
+import { UsageCells } from './usage-cells.js';
+import { addPrCounts, ZERO_PR_COUNTS } from './usage-generator.js';
 import type {
   ConsumptionRow,
   ConsumptionValue,
@@ -56,10 +51,7 @@ export class SimulatedDataSet implements SimulatorData {
   /** Bumped on every mutation; caches remember the version they were built for. */
   #version = 0;
 
-  readonly #consumptionOverrides = new Map<string, Map<number, ConsumptionValue | null>>();
-  readonly #prOverrides = new Map<string, Map<number, PrCounts>>();
-  readonly #consumptionOverrideDays = new Set<number>();
-  readonly #prOverrideDays = new Set<number>();
+  readonly #cells: UsageCells;
 
   #cacheVersion = -1;
   readonly #scopeMembersCache = new Map<string, SimulatedMember[]>();
@@ -73,6 +65,7 @@ export class SimulatedDataSet implements SimulatorData {
     this.#initialMembers = options.members;
     this.#nextIndex = options.members;
     this.#firstDay = dayOfMillis(options.now()) - options.days + 1;
+    this.#cells = new UsageCells(options.seed, (day) => day >= this.#firstDay && day <= this.today());
     this.sessionData = SessionData.create({ ...options, sessions: options.sessions ?? 0, historyStart: dayStartSeconds(this.#firstDay) });
     this.consumers = new ConsumerDirectory({
       seed: options.seed,
@@ -180,32 +173,14 @@ export class SimulatedDataSet implements SimulatorData {
     return member;
   }
 
-  #inHistory(day: number): boolean {
-    return day >= this.#firstDay && day <= this.today();
-  }
-
-  #consumptionCell(member: SimulatedMember, day: number): ConsumptionValue | null {
-    const overrides = this.#consumptionOverrides.get(member.user_id);
-    if (overrides?.has(day)) return overrides.get(day) ?? null;
-    if (!member.consumes || !this.#inHistory(day)) return null;
-    return generatedConsumption(this.#seed, member.index, day);
-  }
-
-  #prCell(member: SimulatedMember, day: number): Readonly<PrCounts> | null {
-    const override = this.#prOverrides.get(member.user_id)?.get(day);
-    if (override !== undefined) return override;
-    if (!member.consumes || !this.#inHistory(day)) return null;
-    return generatedPrCounts(this.#seed, member.index, day);
-  }
-
   consumptionRows(userId: string, fromDay: number, toDay: number, orgId?: string | null): ConsumptionRow[] {
     const member = this.member(userId);
     if (member === undefined) return [];
     if (orgId != null && member.home_org_id !== orgId) return [];
-    const overrideDays = this.#consumptionOverrides.get(userId)?.keys() ?? [];
+    const overrideDays = this.#cells.consumptionOverrideDaysOf(userId);
     const rows: ConsumptionRow[] = [];
     for (const day of daysToVisit(fromDay, toDay, this.#firstDay, this.today(), overrideDays)) {
-      const cell = this.#consumptionCell(member, day);
+      const cell = this.#cells.consumption(member, day);
       if (cell !== null) {
         rows.push({ date: dayStartSeconds(day), acus: cell.acus, acus_by_product: { ...cell.acus_by_product } });
       }
@@ -224,7 +199,7 @@ export class SimulatedDataSet implements SimulatorData {
     this.#freshCaches();
     const today = this.today();
     const rows: ConsumptionRow[] = [];
-    for (const day of daysToVisit(fromDay, toDay, this.#firstDay, today, this.#consumptionOverrideDays)) {
+    for (const day of daysToVisit(fromDay, toDay, this.#firstDay, today, this.#cells.consumptionOverrideDays)) {
       const cacheKey = `${orgId ?? ''}\u0000${day}`;
       let sum = this.#dayConsumptionCache.get(cacheKey);
       if (sum === undefined) {
@@ -239,7 +214,7 @@ export class SimulatedDataSet implements SimulatorData {
   /** Members whose home is in the scope plus the scope's service users (what the API bills). */
   #sumConsumptionOfDay(day: number, orgId: string | null | undefined): CentsRow | null {
     return sumInCents([
-      ...this.#attributedMembers(orgId).map((member) => this.#consumptionCell(member, day)),
+      ...this.#attributedMembers(orgId).map((member) => this.#cells.consumption(member, day)),
       ...this.consumers.serviceUsers(orgId ?? null).map((user) => this.consumers.consumption(user, day)),
     ]);
   }
@@ -247,7 +222,7 @@ export class SimulatedDataSet implements SimulatorData {
   prCounts(userIds: string[] | null, fromDay: number, toDay: number, orgId?: string | null): PrCounts {
     const total = { ...ZERO_PR_COUNTS };
     const today = this.today();
-    const days = daysToVisit(fromDay, toDay, this.#firstDay, today, this.#prOverrideDays);
+    const days = daysToVisit(fromDay, toDay, this.#firstDay, today, this.#cells.prOverrideDays);
     if (userIds === null) {
       for (const day of days) addPrCounts(total, this.#scopeDayPrCounts(day, orgId, today));
       return total;
@@ -256,7 +231,7 @@ export class SimulatedDataSet implements SimulatorData {
       const member = this.member(userId);
       if (member === undefined || (orgId != null && member.home_org_id !== orgId)) continue;
       for (const day of days) {
-        const cell = this.#prCell(member, day);
+        const cell = this.#cells.prCounts(member, day);
         if (cell !== null) addPrCounts(total, cell);
       }
     }
@@ -270,7 +245,7 @@ export class SimulatedDataSet implements SimulatorData {
     if (cached !== undefined) return cached;
     const sum = { ...ZERO_PR_COUNTS };
     for (const member of this.#attributedMembers(orgId)) {
-      const cell = this.#prCell(member, day);
+      const cell = this.#cells.prCounts(member, day);
       if (cell !== null) addPrCounts(sum, cell);
     }
     if (day <= today) this.#dayPrCache.set(cacheKey, sum);
@@ -279,25 +254,13 @@ export class SimulatedDataSet implements SimulatorData {
 
   setConsumption(userId: string, day: number, row: ConsumptionValue | null): void {
     this.#requireMember(userId);
-    let overrides = this.#consumptionOverrides.get(userId);
-    if (overrides === undefined) {
-      overrides = new Map();
-      this.#consumptionOverrides.set(userId, overrides);
-    }
-    overrides.set(day, row === null ? null : { acus: row.acus, acus_by_product: { ...row.acus_by_product } });
-    this.#consumptionOverrideDays.add(day);
+    this.#cells.setConsumption(userId, day, row);
     this.#version++;
   }
 
   setPrCounts(userId: string, day: number, counts: Partial<PrCounts>): void {
     this.#requireMember(userId);
-    let overrides = this.#prOverrides.get(userId);
-    if (overrides === undefined) {
-      overrides = new Map();
-      this.#prOverrides.set(userId, overrides);
-    }
-    overrides.set(day, completePrCounts(counts));
-    this.#prOverrideDays.add(day);
+    this.#cells.setPrCounts(userId, day, counts);
     this.#version++;
   }
 
@@ -306,22 +269,7 @@ export class SimulatedDataSet implements SimulatorData {
     if (this.member(input.user_id) !== undefined) {
       throw new Error(`simulator: member ${JSON.stringify(input.user_id)} already exists`);
     }
-    const home = input.home_org_id ?? this.#orgs[0]!;
-    const orgIds = [home, ...(input.org_ids ?? []).filter((orgId) => orgId !== home)];
-    const orgRoleIds: Record<string, string> = {};
-    for (const orgId of orgIds) orgRoleIds[orgId] = input.org_role_ids?.[orgId] ?? 'org_member';
-    const member: SimulatedMember = freezeMember({
-      index: this.#nextIndex++,
-      user_id: input.user_id,
-      email: input.email ?? null,
-      name: input.name ?? null,
-      home_org_id: home,
-      org_ids: orgIds,
-      listing: input.listing ?? 'direct',
-      enterprise_role_id: input.enterprise_role_id ?? 'account_member',
-      org_role_ids: orgRoleIds,
-      consumes: input.consumes ?? true,
-    });
+    const member = newMember(input, this.#nextIndex++, this.#orgs[0]!);
     this.#all().push(member);
     this.#byId.set(member.user_id, member);
     this.#version++;

@@ -6,7 +6,7 @@
  * that even a small data set exercises them.
  */
 import { hashInts, hex8, unitOf } from './hash.js';
-import type { MemberListing, SimulatedMember } from './types.js';
+import type { MemberListing, NewMember, SimulatedMember } from './types.js';
 
 /** User ids that break naive URL building; present whenever members >= 8. */
 export const EDGE_USER_IDS: ReadonlyMap<number, string> = new Map([
@@ -138,4 +138,24 @@ export function freezeMember(member: SimulatedMember): SimulatedMember {
   Object.freeze(member.org_ids);
   Object.freeze(member.org_role_ids);
   return Object.freeze(member);
+}
+
+/** The member `addMember` creates: every field `input` leaves out gets its default. */
+export function newMember(input: NewMember, index: number, defaultOrg: string): SimulatedMember {
+  const home = input.home_org_id ?? defaultOrg;
+  const orgIds = [home, ...(input.org_ids ?? []).filter((orgId) => orgId !== home)];
+  const orgRoleIds: Record<string, string> = {};
+  for (const orgId of orgIds) orgRoleIds[orgId] = input.org_role_ids?.[orgId] ?? 'org_member';
+  return freezeMember({
+    index,
+    user_id: input.user_id,
+    email: input.email ?? null,
+    name: input.name ?? null,
+    home_org_id: home,
+    org_ids: orgIds,
+    listing: input.listing ?? 'direct',
+    enterprise_role_id: input.enterprise_role_id ?? 'account_member',
+    org_role_ids: orgRoleIds,
+    consumes: input.consumes ?? true,
+  });
 }
