@@ -58,7 +58,7 @@ function activeUsersRecords(body: unknown, window: PeriodWindow, ctx: PlanContex
       is_partial_period: start <= window.readStart && window.readStart < nextPeriodStart(window.unit, start),
       org_id: ctx.orgId,
     };
-    records.push(typer.changes ? { data, changes: typer.changes } : { data });
+    records.push(typer.record(data));
   }
   return records;
 }

@@ -5,6 +5,7 @@
  * v3 (v1/v2 sent milliseconds), so both are accepted: secondsOfApiTimestamp reads a value above
  * 10^11 as milliseconds, for the window check and for the record alike.
  */
+import { keyedItem } from './directory-items.js';
 import { isRecord, RowTyper, secondsOfApiTimestamp, type NormalizedRecord } from './normalize.js';
 import { fieldCoercions, typeRow } from './schema-typer.js';
 import { loadSchema, type PlanContext, type StreamDeclaration } from './types.js';
@@ -14,13 +15,11 @@ const auditLogFields = fieldCoercions(auditLogsSchema);
 
 /** One entry as a record, typed by the schema (fields the API adds later pass through). */
 function auditLogRecords(item: unknown, ctx: PlanContext): NormalizedRecord[] {
-  if (!isRecord(item) || typeof item.audit_log_id !== 'string' || item.audit_log_id === '') {
-    ctx.skipRow('an audit log entry without an audit_log_id');
-    return [];
-  }
+  const keyed = keyedItem(item, 'audit_log_id', 'an audit log entry', ctx);
+  if (keyed === undefined) return [];
   const typer = new RowTyper();
-  const data = typeRow(item, auditLogFields, typer);
-  return [typer.changes ? { data, changes: typer.changes } : { data }];
+  const data = typeRow(keyed, auditLogFields, typer);
+  return [typer.record(data)];
 }
 
 export const auditLogsStream: StreamDeclaration = {

@@ -3,8 +3,7 @@
  * date-times and as the billing days they span (SPEC §5.2).
  */
 import { dayOfSeconds, formatDay } from '../devin/billing-day.js';
-import { dateTimeOf } from './directory-items.js';
-import { RowTyper, isRecord } from './normalize.js';
+import { RowTyper, apiTimestamp, isRecord, unixSecondsOf } from './normalize.js';
 import { loadSchema, type StreamDeclaration } from './types.js';
 
 export const consumptionCyclesStream: StreamDeclaration = {
@@ -23,21 +22,16 @@ export const consumptionCyclesStream: StreamDeclaration = {
         return undefined;
       }
       const typer = new RowTyper();
-      const start = dateTimeOf(item.after, 'cycle_start', typer);
+      const start = apiTimestamp(typer, item.after, 'cycle_start');
       const before = typer.number(item.before, 'cycle_end');
       const data = {
         cycle_start: start,
-        cycle_end: dateTimeOf(before, 'cycle_end', typer),
-        first_billing_day: formatDay(dayOfSeconds(seconds(item.after))),
-        last_billing_day: before === null ? null : formatDay(dayOfSeconds(seconds(before) - 1)),
+        cycle_end: apiTimestamp(typer, before, 'cycle_end'),
+        first_billing_day: formatDay(dayOfSeconds(unixSecondsOf(item.after))),
+        last_billing_day: before === null ? null : formatDay(dayOfSeconds(unixSecondsOf(before) - 1)),
       };
-      return typer.changes ? { data, changes: typer.changes } : { data };
+      return typer.record(data);
     },
   },
   endpoints: ['consumptionCycles'],
 };
-
-/** Unix seconds, also from milliseconds (SPEC §5). */
-function seconds(value: number): number {
-  return value > 1e11 ? Math.floor(value / 1000) : value;
-}

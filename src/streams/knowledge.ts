@@ -3,22 +3,21 @@
  * schema (timestamps as date-times), fields the API adds later passed through. `org_id` is the
  * item's own: null for an enterprise-wide playbook or note, also when an organization key lists it.
  */
-import { isRecord, RowTyper, type NormalizedRecord } from './normalize.js';
+import { keyedItem } from './directory-items.js';
+import { RowTyper, type NormalizedRecord } from './normalize.js';
 import { fieldCoercions, typeRow } from './schema-typer.js';
 import { loadSchema, type PlanContext, type StreamDeclaration } from './types.js';
 
 /** The record of one list item, or undefined (and a skip) when it has no usable id. */
 function knowledgeRecord(fields: ReturnType<typeof fieldCoercions>, idField: string, label: string) {
   return (item: unknown, ctx: PlanContext): NormalizedRecord | undefined => {
-    if (!isRecord(item) || typeof item[idField] !== 'string' || item[idField] === '') {
-      ctx.skipRow(`${label} without a ${idField}`);
-      return undefined;
-    }
+    const keyed = keyedItem(item, idField, label, ctx);
+    if (keyed === undefined) return undefined;
     const typer = new RowTyper();
-    const data = typeRow(item, fields, typer);
+    const data = typeRow(keyed, fields, typer);
     // An item without org_id says nothing about its org: null, never the scope's org (SPEC §5.4).
     if (data.org_id === undefined) data.org_id = null;
-    return typer.changes ? { data, changes: typer.changes } : { data };
+    return typer.record(data);
   };
 }
 

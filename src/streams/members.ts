@@ -48,7 +48,7 @@ export function memberFromItem(item: unknown, listing: MemberListing, ctx: PlanC
     idp_role_assignments: listing === 'idp' ? assignments(item.idp_role_assignments, 'idp_role_assignments', typer) : null,
     org_id: ctx.orgId,
   };
-  return typer.changes ? { data, changes: typer.changes } : { data };
+  return typer.record(data);
 }
 
 /** The direct listing's fields plus the IdP assignments (SPEC §5). */

@@ -74,6 +74,11 @@ export class RowTyper {
   }
 
   /** Records that `field` had to be nulled. */
+  /** The record of `data`, with the changes made while typing it (if any). */
+  record(data: Record<string, unknown>): NormalizedRecord {
+    return this.changes ? { data, changes: this.changes } : { data };
+  }
+
   nullField(field: string): null {
     return this.nulled(field);
   }
@@ -99,9 +104,7 @@ export function billingDayOfRowDate(value: unknown): number | undefined {
     return Number.isNaN(ms) ? undefined : dayOfSeconds(Math.floor(ms / 1000));
   }
   if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
-  // Seconds today are ~1.7e9; milliseconds ~1.7e12. Anything above 1e11 seconds is year 5138.
-  const seconds = value > 1e11 ? Math.floor(value / 1000) : Math.floor(value);
-  return dayOfSeconds(seconds);
+  return dayOfSeconds(unixSecondsOf(value));
 }
 
 /** '' for whole numbers, then '.01' … '.99' with the trailing zero dropped ('.1', not '.10'). */
@@ -153,6 +156,14 @@ export function dayLabel(day: number): string {
 }
 
 /**
+ * Whole Unix seconds of an API number that is seconds or milliseconds (SPEC §5): seconds today are
+ * ~1.7e9, milliseconds ~1.7e12, and above 1e11 seconds would be the year 5138 (1e11 ms is 1973).
+ */
+export function unixSecondsOf(value: number): number {
+  return Math.floor(value > 1e11 ? value / 1000 : value);
+}
+
+/**
  * Unix seconds of an API timestamp: documented as integer seconds; a value above 1e11 is taken as
  * milliseconds (1e11 seconds is the year 5138, 1e11 ms is 1973). Numeric text is tolerated.
  * Undefined when unusable.
@@ -160,7 +171,7 @@ export function dayLabel(day: number): string {
 export function secondsOfApiTimestamp(value: unknown): number | undefined {
   const number = typeof value === 'string' && NUMERIC.test(value.trim()) ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isFinite(number)) return undefined;
-  const seconds = Math.floor(number > 1e11 ? number / 1000 : number);
+  const seconds = unixSecondsOf(number);
   // Date cannot represent more than ±8.64e15 ms.
   return Math.abs(seconds) <= 8.64e12 ? seconds : undefined;
 }

@@ -53,5 +53,5 @@ export function prRecord(body: unknown, day: number, userId: string | null, ctx:
   const data: PrMetricsRecord = { date: dayLabel(day), user_id: userId, org_id: ctx.orgId };
   for (const field of COUNT_FIELDS) data[field] = typer.integer(body[field], field);
   data.is_partial_day = day === ctx.today;
-  return typer.changes ? { data, changes: typer.changes } : { data };
+  return typer.record(data);
 }

@@ -4,7 +4,8 @@
  * `value`, a `secret`, one added in a later build) is never read into a record, and nothing here
  * puts an item's content into a message (skip reasons and field changes name fields only).
  */
-import { apiTimestamp, isRecord, RowTyper, type NormalizedRecord } from './normalize.js';
+import { keyedItem } from './directory-items.js';
+import { apiTimestamp, RowTyper, type NormalizedRecord } from './normalize.js';
 import { loadSchema, type PlanContext, type StreamDeclaration } from './types.js';
 
 /** The allowlist, in the schema's order; `org_id` is added from the item or the listing's org. */
@@ -22,11 +23,9 @@ export const SECRET_FIELDS = [
   'org_id',
 ] as const;
 
-export function secretRecord(item: unknown, ctx: PlanContext): NormalizedRecord | undefined {
-  if (!isRecord(item) || typeof item.secret_id !== 'string' || item.secret_id === '') {
-    ctx.skipRow('a secret without a secret_id');
-    return undefined;
-  }
+export function secretRecord(raw: unknown, ctx: PlanContext): NormalizedRecord | undefined {
+  const item = keyedItem(raw, 'secret_id', 'a secret', ctx);
+  if (item === undefined) return undefined;
   const typer = new RowTyper();
   const data: Record<(typeof SECRET_FIELDS)[number], unknown> = {
     secret_id: item.secret_id,
@@ -42,7 +41,7 @@ export function secretRecord(item: unknown, ctx: PlanContext): NormalizedRecord 
     // The documented item has no org_id: a secret belongs to the organization whose list it is in.
     org_id: item.org_id === undefined || item.org_id === null ? ctx.orgId : typer.string(item.org_id, 'org_id'),
   };
-  return typer.changes ? { data, changes: typer.changes } : { data };
+  return typer.record(data);
 }
 
 export const secretsStream: StreamDeclaration = {

@@ -38,5 +38,5 @@ function messageRecords(item: unknown, session: unknown, ctx: PlanContext): Norm
     user_id: typer.string(row.user_id, 'user_id'),
     session_updated_at: apiTimestamp(typer, row.updated_at, 'session_updated_at'),
   };
-  return [typer.changes ? { data, changes: typer.changes } : { data }];
+  return [typer.record(data)];
 }

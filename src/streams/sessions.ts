@@ -41,7 +41,7 @@ export function sessionRecord(item: unknown, ctx: PlanContext, fields: ReturnTyp
   if (sessionIdOf(item, ctx) === undefined) return [];
   const typer = new RowTyper();
   const data = typeRow(item as Record<string, unknown>, fields, typer);
-  return [typer.changes ? { data, changes: typer.changes } : { data }];
+  return [typer.record(data)];
 }
 
 export const sessionsStream: StreamDeclaration = {
