@@ -8,6 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Document, isScalar, isSeq, parse, visit } from 'yaml';
 import { renderConfigTable } from './gen-readme-config.mjs';
+import { withSection } from './sections.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const DOCS_PAGE = 'docs/integrations/sources/devin.md';
@@ -141,16 +142,6 @@ function renderMeltanoPlugin(meltanoYml) {
   visit(doc, { Seq(_, node, path) { if (isSeq(path.at(-1)) && node.items.every(isScalar)) node.flow = true; } });
   const yaml = doc.toString({ lineWidth: 0, flowCollectionPadding: false });
   return ['```yaml', yaml.trimEnd(), '```'].join('\n');
-}
-
-/** `text` with the marker section `name` replaced by `content`. */
-function withSection(text, name, content, file = 'the file') {
-  const start = `<!-- section:${name} -->`;
-  const end = `<!-- /section:${name} -->`;
-  const at = text.indexOf(start);
-  const until = text.indexOf(end);
-  if (at < 0 || until < at) throw new Error(`${file} has no ${start} … ${end} section`);
-  return `${text.slice(0, at + start.length)}\n${content}\n${text.slice(until)}`;
 }
 
 /** Every generated section of each file, from what the code declares. */

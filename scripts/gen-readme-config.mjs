@@ -4,11 +4,10 @@
 // renderConfigTable() directly and compares with the README, so the two cannot drift.
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { withSection } from './sections.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const README = `${root}README.md`;
-const START = '<!-- section:config -->';
-const END = '<!-- /section:config -->';
 
 const cell = (text) => String(text).replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
 const code = (value) => `\`${typeof value === 'string' ? value : JSON.stringify(value)}\``;
@@ -46,18 +45,10 @@ export function renderConfigTable(spec) {
   return ['| key | type | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
 }
 
-/** The README text with the config section replaced. */
-export function withConfigSection(readme, table) {
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README.md has no ${START} … ${END} section`);
-  return `${readme.slice(0, start + START.length)}\n${table}\n${readme.slice(end)}`;
-}
-
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { configJsonSchema } = await import(new URL('../dist/config/spec.js', import.meta.url).href);
   const readme = await readFile(README, 'utf8');
-  const updated = withConfigSection(readme, renderConfigTable(configJsonSchema()));
+  const updated = withSection(readme, 'config', renderConfigTable(configJsonSchema()));
   if (process.argv.includes('--check')) {
     if (updated !== readme) {
       console.error('README.md config table is stale: run `npm run build && node scripts/gen-readme-config.mjs`');

@@ -7,6 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { questions } from './warehouse.mjs';
+import { withSection } from './sections.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -77,15 +78,6 @@ export function renderSamplesSection(config, catalogs) {
 /** The README `sql` section: every question's SQL file, verbatim. */
 export function renderSqlSection(list) {
   return list.map((q) => `**${q.title}** ([\`${q.file}\`](${q.file})):\n\n\`\`\`sql\n${q.sql.trimEnd()}\n\`\`\``).join('\n\n');
-}
-
-export function withSection(readme, name, body) {
-  const START = `<!-- section:${name} -->`;
-  const END = `<!-- /section:${name} -->`;
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README.md has no ${START} … ${END} section`);
-  return `${readme.slice(0, start + START.length)}\n${body}\n${readme.slice(end)}`;
 }
 
 /** Every derived file: relative path → expected text (README.md from its current text). */

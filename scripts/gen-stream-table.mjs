@@ -4,10 +4,9 @@
 // when a file is stale). Needs the compiled dist/; test/foundation/readme.test.ts imports the renderers.
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { withSection } from './sections.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const START = '<!-- section:stream-table -->';
-const END = '<!-- /section:stream-table -->';
 
 /** "ViewAccountConsumption (ManageBilling)" for each endpoint of the stream in a scope, de-duplicated. */
 function permissions(stream, scope, endpoints) {
@@ -41,18 +40,11 @@ export function withSuggestedStreams(metadata, names) {
   return metadata.replace(block, (_, head) => `${head}${names.map((name) => `      - ${name}\n`).join('')}`);
 }
 
-export function withStreamSection(readme, table) {
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README.md has no ${START} … ${END} section`);
-  return `${readme.slice(0, start + START.length)}\n${table}\n${readme.slice(end)}`;
-}
-
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { STREAMS, defaultStreams } = await import(new URL('../dist/streams/index.js', import.meta.url).href);
   const { ENDPOINTS } = await import(new URL('../dist/devin/endpoints.js', import.meta.url).href);
   const files = {
-    'README.md': (text) => withStreamSection(text, renderStreamTable(STREAMS, ENDPOINTS)),
+    'README.md': (text) => withSection(text, 'stream-table', renderStreamTable(STREAMS, ENDPOINTS)),
     'metadata.yaml': (text) => withSuggestedStreams(text, defaultStreams(undefined).map((s) => s.name)),
   };
   let stale = false;
