@@ -12,6 +12,7 @@ import {
   type ParsedConfig,
 } from './schema.js';
 import { requiredKeyHint } from './unknown-keys.js';
+import { isLoopbackHost } from '../devin/loopback.js';
 
 export interface ConnectorConfig {
   apiKey: string;
@@ -101,12 +102,6 @@ function resolveDay(text: string | undefined, key: string): number | undefined {
   const day = parseDay(text);
   if (day === undefined) throw new ConfigError(`${key} must be a real calendar date YYYY-MM-DD (got "${text}")`, key);
   return day;
-}
-
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
-export function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK_HOSTS.has(hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
 function resolveApiUrl(text: string): string {

@@ -9,7 +9,7 @@
  * decided once per command, not per request.
  */
 import { BlockList, isIP } from 'node:net';
-import { isLoopbackHost } from '../config/resolve.js';
+import { isLoopbackHost } from './loopback.js';
 import { ConnectorError } from './errors.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;

@@ -4,7 +4,7 @@
  */
 import { dayStartSeconds } from '../devin/billing-day.js';
 import { toCents } from './day-range.js';
-import type { ConsumptionRow, ConsumptionValue } from './types.js';
+import type { ConsumptionRow, ConsumptionValue } from './member-types.js';
 
 /** Summed consumption of many users on one day, in cents (null review = no user had a review figure). */
 export interface CentsRow {

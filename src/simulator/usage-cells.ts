@@ -4,7 +4,7 @@
  * that reads of sparse ranges still visit them.
  */
 import { completePrCounts, generatedConsumption, generatedPrCounts } from './usage-generator.js';
-import type { ConsumptionValue, PrCounts, SimulatedMember } from './types.js';
+import type { ConsumptionValue, PrCounts, SimulatedMember } from './member-types.js';
 
 export class UsageCells {
   readonly #consumption = new Map<string, Map<number, ConsumptionValue | null>>();
