@@ -15,7 +15,7 @@ const before = new Set(readdirSync(outDir));
 const run = await measureNode([
   '--cpu-prof',
   `--cpu-prof-dir=${outDir}`,
-  'dist/cli/source-devin.js',
+  'dist/cli/source-devin.cjs',
   'read',
   '--config',
   config,

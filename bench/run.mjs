@@ -1,6 +1,6 @@
 // `npm run bench`: the connector side by side with the floor, a rate-limited read and cold start.
 // Everything measured runs as its own process: the simulator (bench/sim-server.mjs), the floor
-// (bench/floor.mjs) and the connector (`node dist/cli/source-devin.js read`, as Airbyte runs it).
+// (bench/floor.mjs) and the connector (`node dist/cli/source-devin.cjs read`, as Airbyte runs it).
 // Speed is measured here, never asserted in the test suite. See BENCHMARKS.md.
 //
 //   node bench/run.mjs [--write] [--only throughput,ratelimit,random429,serial,coldstart,startup,singer,sessions,directory,consumption,all] [--sizes 200x30,2000x120]
@@ -71,7 +71,7 @@ function connectorFiles(sim, name) {
   // Every day of the simulator's history, the three streams of version 1, full refresh.
   writeFileSync(config, JSON.stringify({ api_key: KEY, api_url: sim.url, start_date: formatDay(sim.firstDay), window_days: WINDOW_DAYS }));
   const catalog = writeCatalog(join(scratch, 'classic.catalog.json'), CLASSIC_STREAMS);
-  return ['dist/cli/source-devin.js', 'read', '--config', config, '--catalog', catalog];
+  return ['dist/cli/source-devin.cjs', 'read', '--config', config, '--catalog', catalog];
 }
 
 async function measured(sim, args, options) {
@@ -181,7 +181,7 @@ function coldStart() {
   const bare = [];
   for (let i = 0; i < COLD_RUNS; i += 1) {
     bare.push(wall(['-e', '0']));
-    spec.push(wall(['dist/cli/source-devin.js', 'spec']));
+    spec.push(wall(['dist/cli/source-devin.cjs', 'spec']));
   }
   const result = {
     scenario: 'cold-start',

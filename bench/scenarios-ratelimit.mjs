@@ -25,7 +25,7 @@ function connectorArgs(scratch, sim, name, extra = {}) {
   );
   // The three streams of version 1, as in the throughput scenario.
   const catalog = writeCatalog(join(scratch, 'classic.catalog.json'), CLASSIC_STREAMS);
-  return ['dist/cli/source-devin.js', 'read', '--config', config, '--catalog', catalog];
+  return ['dist/cli/source-devin.cjs', 'read', '--config', config, '--catalog', catalog];
 }
 
 /** One connector read against a fresh simulator; wall seconds, requests and 429s. */

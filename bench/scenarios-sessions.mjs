@@ -44,7 +44,7 @@ async function oneSize(sessions, { scratch, runs, log }) {
       })),
     }),
   );
-  const connectorArgs = ['dist/cli/source-devin.js', 'read', '--config', config, '--catalog', catalog];
+  const connectorArgs = ['dist/cli/source-devin.cjs', 'read', '--config', config, '--catalog', catalog];
   const floors = [];
   const connectors = [];
   let floorCounts;

@@ -23,8 +23,8 @@ export async function singerScenario({ members, days }, { scratch, runs = 3, log
   writeFileSync(config, JSON.stringify({ api_key: KEY, api_url: sim.url, start_date: formatDay(sim.firstDay), window_days: WINDOW_DAYS }));
   // The tap reads its default streams (no catalog); the source gets a catalog of the same ones.
   const catalog = writeCatalog(join(scratch, 'singer.catalog.json'), await defaultStreamNames('enterprise'));
-  const sourceArgs = ['dist/cli/source-devin.js', 'read', '--config', config, '--catalog', catalog];
-  const tapArgs = ['dist/cli/tap-devin.js', '--config', config];
+  const sourceArgs = ['dist/cli/source-devin.cjs', 'read', '--config', config, '--catalog', catalog];
+  const tapArgs = ['dist/cli/tap-devin.cjs', '--config', config];
   const sources = [];
   const taps = [];
   try {

@@ -22,13 +22,13 @@ const KEY = 'cog_sim_enterprise';
 function commands(config, missing, catalog) {
   return [
     { name: 'bare', label: '`node -e 0`', args: ['-e', '0'] },
-    { name: 'spec', label: '`spec`', args: ['dist/cli/source-devin.js', 'spec'] },
-    { name: 'check', label: '`check`', args: ['dist/cli/source-devin.js', 'check', '--config', config], firstRequest: true },
-    { name: 'discover', label: '`discover`', args: ['dist/cli/source-devin.js', 'discover', '--config', config] },
-    { name: 'read', label: '`read`', args: ['dist/cli/source-devin.js', 'read', '--config', config, '--catalog', catalog], firstRequest: true },
-    { name: 'readNoConfig', label: '`read` (no config file)', args: ['dist/cli/source-devin.js', 'read', '--config', missing, '--catalog', catalog], exit: 1 },
-    { name: 'tapDiscover', label: '`tap-devin --discover`', args: ['dist/cli/tap-devin.js', '--config', config, '--discover'] },
-    { name: 'tapSync', label: '`tap-devin` sync', args: ['dist/cli/tap-devin.js', '--config', config] },
+    { name: 'spec', label: '`spec`', args: ['dist/cli/source-devin.cjs', 'spec'] },
+    { name: 'check', label: '`check`', args: ['dist/cli/source-devin.cjs', 'check', '--config', config], firstRequest: true },
+    { name: 'discover', label: '`discover`', args: ['dist/cli/source-devin.cjs', 'discover', '--config', config] },
+    { name: 'read', label: '`read`', args: ['dist/cli/source-devin.cjs', 'read', '--config', config, '--catalog', catalog], firstRequest: true },
+    { name: 'readNoConfig', label: '`read` (no config file)', args: ['dist/cli/source-devin.cjs', 'read', '--config', missing, '--catalog', catalog], exit: 1 },
+    { name: 'tapDiscover', label: '`tap-devin --discover`', args: ['dist/cli/tap-devin.cjs', '--config', config, '--discover'] },
+    { name: 'tapSync', label: '`tap-devin` sync', args: ['dist/cli/tap-devin.cjs', '--config', config] },
   ];
 }
 

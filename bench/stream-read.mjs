@@ -39,7 +39,7 @@ async function oneSize(name, size, streams, { scratch, runs, log }) {
     const config = file('config.json');
     writeFileSync(config, JSON.stringify({ api_key: KEY, api_url: sim.url, start_date: formatDay(sim.firstDay), window_days: WINDOW_DAYS }));
     const catalog = writeCatalog(file('catalog.json'), streams);
-    const connectorArgs = ['dist/cli/source-devin.js', 'read', '--config', config, '--catalog', catalog];
+    const connectorArgs = ['dist/cli/source-devin.cjs', 'read', '--config', config, '--catalog', catalog];
 
     // Counted run: records, and the requests by route.
     await sim.resetRoutes();

@@ -61,7 +61,7 @@ const finalState = new Map();
 const errors = [];
 
 const started = Date.now();
-const child = spawn(process.execPath, [`${root}dist/cli/source-devin.js`, 'read', '--config', configPath, '--catalog', `${outDir}/catalog.json`], {
+const child = spawn(process.execPath, [`${root}dist/cli/source-devin.cjs`, 'read', '--config', configPath, '--catalog', `${outDir}/catalog.json`], {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 for await (const line of createInterface({ input: child.stdout })) {
@@ -127,5 +127,5 @@ warehouse.close();
 console.log(`\nThe saved config and catalog work after the demo: start the simulator (in this folder) with
   ${simulatorCommand}
 then read incrementally from the saved state:
-  node dist/cli/source-devin.js read --config ${outDir}/config.json --catalog ${outDir}/catalog.json --state ${outDir}/state.json`);
+  node dist/cli/source-devin.cjs read --config ${outDir}/config.json --catalog ${outDir}/catalog.json --state ${outDir}/state.json`);
 process.exitCode = code === 0 && errors.length === 0 ? 0 : 1;

@@ -1,6 +1,7 @@
 /**
  * Start-up: the command lines Airbyte and Meltano send are parsed without yargs (src/cli/plain-argv.ts),
- * and undici is loaded only when a client is built, from its dispatcher files (src/devin/agent.ts).
+ * and undici is loaded only when a client is built, from its dispatcher files (src/devin/agent.ts,
+ * src/devin/undici-parts.cts); both executables run from a bundle with a code cache (bundle.test.ts).
  * Nothing a user can see may change: every plain command line must parse exactly as yargs parses it,
  * everything else still goes to yargs (same help pages, same usage messages), and each command loads
  * only what it needs. (How much faster: bench/scenarios-startup.mjs and BENCHMARKS.md, never here.)
@@ -12,7 +13,7 @@ import { parseTapArgs, PLAIN_OPTIONS as TAP_OPTIONS } from '../../src/cli/singer
 import { KEY_ENTERPRISE, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { runAirbyte, spawnCli } from '../helpers/cli.js';
 import { configuredCatalog, tempDir } from '../helpers/files.js';
-import { loads, modulesLoadedBy } from '../helpers/modules.js';
+import { loadsBuiltin, modulesLoadedBy } from '../helpers/modules.js';
 import { runTap } from '../helpers/singer.js';
 
 /** Every sequence of up to `length` tokens. */
@@ -162,6 +163,9 @@ describe('tap-devin: plain command lines', () => {
   });
 });
 
+// Each executable runs from a bundle (test/foundation/bundle.test.ts says what it holds), so what a
+// command loads shows in the Node built-ins it loads: undici's dispatcher needs node:http, the bundle
+// itself node:vm. yargs is bundled behind a dynamic import (initialised only when reached).
 describe('what each command loads', () => {
   const files = tempDir();
   let sim: Simulator;
@@ -177,43 +181,40 @@ describe('what each command loads', () => {
   });
   afterAll(() => sim.close());
 
-  it('discover with an explicit scope: neither yargs nor undici', async () => {
+  it('discover with an explicit scope: the bundle, and no HTTP client', async () => {
     const run = await modulesLoadedBy('source-devin', ['discover', '--config', offline]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('"type":"CATALOG"');
-    expect(loads(run.modules, 'yargs')).toBe(false);
-    expect(loads(run.modules, 'undici')).toBe(false);
+    expect(loadsBuiltin(run.modules, 'vm')).toBe(true);
+    for (const name of ['http', 'tls', 'http2']) expect(loadsBuiltin(run.modules, name), name).toBe(false);
   });
 
   it.each([
     ['check', () => ['check', '--config', config], '"status":"SUCCEEDED"'],
     ['read', () => ['read', '--config', config, '--catalog', catalog], '"type":"RECORD"'],
-  ])('%s: no yargs; undici\'s dispatcher only, not its entry point (fetch, cookies, WebSocket…)', async (_name, argv, output) => {
+  ])('%s: undici\'s dispatcher, from the bundle (nothing from node_modules)', async (_name, argv, output) => {
     const run = await modulesLoadedBy('source-devin', argv());
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(output);
-    expect(loads(run.modules, 'yargs')).toBe(false);
-    expect(loads(run.modules, 'undici', 'lib/dispatcher/agent.js')).toBe(true);
-    expect(loads(run.modules, 'undici', 'index.js')).toBe(false);
-    expect(loads(run.modules, 'undici', 'lib/web/')).toBe(false);
+    expect(loadsBuiltin(run.modules, 'http')).toBe(true);
+    expect(run.modules.filter((module) => module.includes('/node_modules/'))).toEqual([]);
   });
 
-  it('tap-devin --discover and a sync: no yargs; the sync loads undici\'s dispatcher only', async () => {
+  it('tap-devin --discover loads no HTTP client; a sync loads undici\'s dispatcher from the bundle', async () => {
     const discover = await modulesLoadedBy('tap-devin', ['--config', offline, '--discover']);
     expect(discover.code, discover.stderr).toBe(0);
-    expect(loads(discover.modules, 'yargs')).toBe(false);
-    expect(loads(discover.modules, 'undici')).toBe(false);
+    expect(loadsBuiltin(discover.modules, 'http')).toBe(false);
     const sync = await modulesLoadedBy('tap-devin', ['--config', config]);
     expect(sync.code, sync.stderr).toBe(0);
     expect(sync.stdout).toContain('"type":"RECORD"');
-    expect(loads(sync.modules, 'yargs')).toBe(false);
-    expect(loads(sync.modules, 'undici', 'index.js')).toBe(false);
+    expect(loadsBuiltin(sync.modules, 'http')).toBe(true);
+    expect(sync.modules.filter((module) => module.includes('/node_modules/'))).toEqual([]);
   });
 
-  it('--help still loads yargs (and prints its page)', async () => {
+  it('--help runs the bundled yargs: its page, in English', async () => {
     const run = await modulesLoadedBy('source-devin', ['--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/source-devin read/);
-    expect(loads(run.modules, 'yargs')).toBe(true);
+    expect(run.stdout).toMatch(/Show help/);
   });
 });

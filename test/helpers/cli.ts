@@ -77,14 +77,14 @@ export interface SpawnedRun extends CliRun {
   signal: NodeJS.Signals | null;
 }
 
-/** Runs a compiled executable (`dist/cli/<bin>.js`) as a child process. */
+/** Runs a compiled executable (`dist/cli/<bin>.cjs`) as a child process. */
 export function spawnCli(
   bin: 'source-devin' | 'tap-devin',
   argv: string[],
   options: { env?: Record<string, string>; onStdoutLine?: (line: string, kill: () => void) => void } = {},
 ): Promise<SpawnedRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`${REPO_ROOT}dist/cli/${bin}.js`, ...argv], {
+    const child = spawn(process.execPath, [`${REPO_ROOT}dist/cli/${bin}.cjs`, ...argv], {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH ?? '', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

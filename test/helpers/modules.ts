@@ -1,6 +1,7 @@
 /**
- * What a real `node dist/cli/<bin>.js <argv>` loads: the ES modules it resolves (a module hook) and
- * the CommonJS files in require's cache when it exits (undici is CommonJS, loaded with require).
+ * What a real `node dist/cli/<bin>.cjs <argv>` loads: the ES modules it resolves (a module hook), the
+ * CommonJS files in require's cache when it exits, and the Node built-ins it loaded
+ * (`process.moduleLoadList`, as `node:<name>`): what runs inside a bundle shows only through those.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ export interface LoadedModules {
   code: number;
   stdout: string;
   stderr: string;
-  /** Resolved URLs and CommonJS file paths, in one list. */
+  /** Resolved URLs, CommonJS file paths and `node:<built-in>` names, in one list. */
   modules: string[];
 }
 
@@ -35,12 +36,13 @@ export async function modulesLoadedBy(bin: 'source-devin' | 'tap-devin', argv: s
       "import { appendFileSync } from 'node:fs';\n" +
       `register(${JSON.stringify(pathToFileURL(hooks).href)});\n` +
       'const cache = createRequire(import.meta.url)("node:module")._cache;\n' +
-      `process.on('exit', () => appendFileSync(${JSON.stringify(log)}, Object.keys(cache).join('\\n') + '\\n'));\n`,
+      `const builtins = () => process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => 'node:' + m.slice(13));\n` +
+      `process.on('exit', () => appendFileSync(${JSON.stringify(log)}, [...Object.keys(cache), ...builtins()].join('\\n') + '\\n'));\n`,
   );
   const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile(
       process.execPath,
-      ['--import', register, join(REPO_ROOT, `dist/cli/${bin}.js`), ...argv],
+      ['--import', register, join(REPO_ROOT, `dist/cli/${bin}.cjs`), ...argv],
       { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '' } },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
@@ -48,7 +50,7 @@ export async function modulesLoadedBy(bin: 'source-devin' | 'tap-devin', argv: s
   return { ...result, modules: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
 }
 
-/** True when any loaded module lives in node_modules/<pkg>/ (optionally under a sub-path). */
-export function loads(modules: readonly string[], pkg: string, under = ''): boolean {
-  return modules.some((module) => module.includes(`/node_modules/${pkg}/${under}`));
+/** True when the run loaded the Node built-in `name` (`http`, `vm`, …). */
+export function loadsBuiltin(modules: readonly string[], name: string): boolean {
+  return modules.includes(`node:${name}`);
 }

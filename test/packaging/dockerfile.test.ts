@@ -119,14 +119,14 @@ describe('Dockerfile stages', () => {
 });
 
 describe('Dockerfile entrypoint and labels', () => {
-  it('ENTRYPOINT (exec form) runs node on dist/cli/source-devin.js in the Airbyte working directory', () => {
+  it('ENTRYPOINT (exec form) runs node on dist/cli/source-devin.cjs in the Airbyte working directory', () => {
     const [command, script, ...rest] = entrypoint();
     expect(command).toBe('node');
     expect(rest).toEqual([]);
     const last = instructionsOf(runtime, 'ENTRYPOINT').at(-1)!;
     const workdir = workdirAt(runtime, last);
     expect(['/airbyte/integration_code', '/opt/airbyte']).toContain(workdir);
-    expect(script).toBe(posix.join(workdir, 'dist/cli/source-devin.js'));
+    expect(script).toBe(posix.join(workdir, 'dist/cli/source-devin.cjs'));
     // a CMD would be appended to every Airbyte invocation
     expect(instructionsOf(runtime, 'CMD')).toEqual([]);
   });
@@ -162,7 +162,8 @@ describe('Dockerfile paths', () => {
       compilerOptions: { outDir: string };
       include: string[];
     };
-    expect(pkg.scripts.build).toBe('tsc -p tsconfig.json');
+    // tsc, then the bundles and their code caches (the warm-up reads the schemas and runs the simulator in dist/)
+    expect(pkg.scripts.build).toBe('tsc -p tsconfig.json && node scripts/bundle.mjs');
     for (const instruction of instructionsOf(runtime, 'COPY')) {
       const copy = parseCopy(instruction.args);
       if (copy.from === undefined) continue;
@@ -172,19 +173,23 @@ describe('Dockerfile paths', () => {
         const relative = posix.relative(buildWorkdir, posix.resolve(buildWorkdir, source));
         expect(relative).toBe(tsconfig.compilerOptions.outDir);
         // built by test/setup/global-build.ts, exactly as the build stage does
-        expect(existsSync(join(ROOT, relative, 'cli/source-devin.js'))).toBe(true);
+        for (const built of ['cli/source-devin.cjs', 'cli/tap-devin.cjs', 'bundle/source-devin.cjs', 'bundle/source-devin.cjs.cache', 'bundle/tap-devin.cjs.cache']) {
+          expect(existsSync(join(ROOT, relative, built)), built).toBe(true);
+        }
       }
       const buildInputs = instructionsOf(build, 'COPY').flatMap((copyInstruction) => parseCopy(copyInstruction.args).sources);
       const includedDirs = tsconfig.include.map((pattern) => pattern.split('/')[0]!);
-      expect(buildInputs).toEqual(expect.arrayContaining(['tsconfig.json', 'package.json', 'package-lock.json', ...includedDirs]));
+      expect(buildInputs).toEqual(
+        expect.arrayContaining(['tsconfig.json', 'package.json', 'package-lock.json', 'scripts/bundle.mjs', 'scripts/warm-bundle.mjs', 'schemas', ...includedDirs]),
+      );
     }
   });
 
   it('.dockerignore keeps dependencies, build output, git, tests and secrets out of the context', () => {
-    for (const path of ['node_modules', 'node_modules/undici/index.js', '.git', '.git/HEAD', 'dist', 'dist/cli/source-devin.js', 'test', 'bench', 'demo-output', 'secrets/config.json', 'source-devin-0.1.0.tgz']) {
+    for (const path of ['node_modules', 'node_modules/undici/index.js', '.git', '.git/HEAD', 'dist', 'dist/cli/source-devin.cjs', 'test', 'bench', 'demo-output', 'secrets/config.json', 'source-devin-0.1.0.tgz']) {
       expect(isIgnored(ignoreRules, path), path).toBe(true);
     }
-    for (const path of ['src/cli/source-devin.ts', 'schemas/members.json', 'package.json', 'package-lock.json', 'tsconfig.json', 'LICENSE']) {
+    for (const path of ['src/cli/source-devin.cts', 'scripts/bundle.mjs', 'scripts/warm-bundle.mjs', 'schemas/members.json', 'package.json', 'package-lock.json', 'tsconfig.json', 'LICENSE']) {
       expect(isIgnored(ignoreRules, path), path).toBe(false);
     }
   });

@@ -40,7 +40,7 @@ describe('a git checkout of the package', () => {
 
   it('has no dist/ until prepare builds it', () => {
     expect(distBeforePrepare).toBe(false);
-    expect(existsSync(join(clone, 'dist/cli/source-devin.js'))).toBe(true);
+    expect(existsSync(join(clone, 'dist/cli/source-devin.cjs'))).toBe(true);
   });
 
   it('packs both executables after prepare, and they run', async () => {

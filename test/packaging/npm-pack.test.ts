@@ -72,6 +72,9 @@ describe('the npm package', () => {
       expect(paths).toContain(required);
     }
     for (const target of Object.values(pkg.bin)) expect(paths).toContain(target);
+    // The executables run from their bundles, each with its code cache; esbuild's metafiles stay home.
+    for (const bundle of ['source-devin', 'tap-devin']) expect(paths).toEqual(expect.arrayContaining([`dist/bundle/${bundle}.cjs`, `dist/bundle/${bundle}.cjs.cache`]));
+    expect(paths.filter((path) => path.endsWith('.meta.json'))).toEqual([]);
     const outsideWhitelist = paths.filter((path) => !/^(dist\/|schemas\/|README\.md$|CHANGELOG\.md$|LICENSE$|package\.json$)/.test(path));
     expect(outsideWhitelist).toEqual([]);
     expect(paths.filter((path) => path.endsWith('.ts'))).toEqual([]);

@@ -134,7 +134,7 @@ describe('npm run demo', () => {
       expect(catalog.streams.map((s) => s.name)).toContain(entry.stream.name);
     }
 
-    expect(demo.stdout).toContain(`node dist/cli/source-devin.js read --config ${out}/config.json --catalog ${out}/catalog.json --state ${out}/state.json`);
+    expect(demo.stdout).toContain(`node dist/cli/source-devin.cjs read --config ${out}/config.json --catalog ${out}/catalog.json --state ${out}/state.json`);
     const read = await spawnCli('source-devin', ['read', '--config', `${out}/config.json`, '--catalog', `${out}/catalog.json`, '--state', `${out}/state.json`]);
     expect(read.code, read.stderr).toBe(0);
     expect(read.messages.filter((m) => m.type === 'TRACE' && (m.trace as { type: string }).type === 'ERROR')).toEqual([]);

@@ -1,0 +1,48 @@
+/**
+ * Runs a front door from its bundle (dist/bundle/<name>.cjs, made by scripts/bundle.mjs) with V8's code
+ * cache (<name>.cjs.cache). Start-up is what Airbyte pays on every spec, check, discover and read (a
+ * fresh container each): loaded as some 170 ES modules, the connector spends most of it resolving and
+ * compiling them; one file whose compiled code comes from the cache skips both (BENCHMARKS.md).
+ *
+ * The cache is an optimisation only. V8 checks it against the source and its own version and flags:
+ * when it does not match (another Node.js, a changed bundle) or is missing, the bundle is compiled as
+ * usual and behaves the same, only slower to start. The script is compiled and run the way Node runs
+ * a CommonJS file (the module wrapper, `require` resolved from the bundle's own path).
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire, wrap } from 'node:module';
+import { dirname } from 'node:path';
+import { Script } from 'node:vm';
+
+export interface LoadedBundle<T> {
+  exports: T;
+  /** The compiled script: scripts/warm-bundle.mjs writes its code cache after a warm-up run. */
+  script: Script;
+}
+
+type ModuleWrapper = (exports: unknown, require: NodeJS.Require, module: { exports: unknown }, filename: string, dirname: string) => void;
+
+/** Loads the bundle at `file`; `codeCache: false` compiles it from source (what the warm-up does). */
+export function loadBundle<T>(file: string, { codeCache = true }: { codeCache?: boolean } = {}): LoadedBundle<T> {
+  const source = readFileSync(file, 'utf8');
+  const cachedData = codeCache ? readCodeCache(`${file}.cache`) : undefined;
+  const script = new Script(wrap(source), { filename: file, ...(cachedData ? { cachedData } : {}) });
+  const module = { exports: {} as T };
+  const run = script.runInThisContext() as ModuleWrapper;
+  run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
+  return { exports: module.exports, script };
+}
+
+function readCodeCache(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The one line a front door prints when its bundle cannot be loaded (a partial build or install). */
+export function bundleLoadFailure(bin: string, error: unknown): string {
+  const reason = error instanceof Error ? error.message : String(error);
+  return `${bin}: cannot load its bundle (${reason}); rebuild with \`npm run build\`\n`;
+}
