@@ -2,7 +2,7 @@
  * Turns a raw config object (already read from a file) into the connector's typed settings, or a
  * ConfigError whose one-line message names the key and what is wrong. Secret values are never echoed.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { formatDay, parseDay } from '../devin/billing-day.js';
 import {
   DEFAULT_START_DAYS_AGO,
@@ -155,6 +155,8 @@ function formatIssue(issue: z.core.$ZodIssue | undefined, raw: Record<string, un
     case 'invalid_format':
       return `${key} ${issue.message.startsWith('must') ? issue.message : 'has the wrong format'}${got}`;
     default:
+      // zod/mini loads no locale, so zod's own text here is a bare "Invalid input": every check of the
+      // schema either has a case above or carries its own `error`.
       return `${key}: ${issue.message}${got}`;
   }
 }

@@ -2,7 +2,7 @@
  * The config's JSON Schema, generated from the zod schema so the two cannot drift. Used as the Airbyte
  * SPEC's connectionSpecification and as the Singer `--about` settings.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { configSchema } from './schema.js';
 
 // The connector's docs page (Airbyte's connector-docs layout): the form's setup guide link in Airbyte.

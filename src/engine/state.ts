@@ -10,7 +10,7 @@
  * naming the stream, and that stream reads from start_date. Only problems with the file as a whole (not
  * JSON, not an array or object, an entry without a stream name) are a StateError.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { parseDay } from '../devin/billing-day.js';
 import { isRecord } from '../json.js';
 import type { StreamDeclaration } from '../streams/types.js';
@@ -85,13 +85,13 @@ export function addStreamState(into: ParsedStates, owner: StateOwner, raw: unkno
   }
 }
 
-const timestamp = z.string().refine((text) => parseTimestamp(text) !== undefined);
-const pageShape = z.object({ window_from: timestamp, window_to: timestamp, after: z.string().min(1) }) satisfies z.ZodType<PageProgress>;
+const timestamp = z.string().check(z.refine((text) => parseTimestamp(text) !== undefined));
+const pageShape = z.object({ window_from: timestamp, window_to: timestamp, after: z.string().check(z.minLength(1)) }) satisfies z.ZodMiniType<PageProgress>;
 const progressShape = z.object({
-  to: z.string().refine((day) => parseDay(day) !== undefined),
+  to: z.string().check(z.refine((day) => parseDay(day) !== undefined)),
   done_through: z.string(),
-  covered: z.string().optional(),
-}) satisfies z.ZodType<DayProgress>;
+  covered: z.optional(z.string()),
+}) satisfies z.ZodMiniType<DayProgress>;
 
 /** Validates one stream's state blob. Unknown keys are ignored (older or newer versions of us). */
 export function parseStreamState(cursor: StateOwner['cursor'], raw: unknown): Parsed {

@@ -1,5 +1,5 @@
 /** The Airbyte catalog (discover) and the configured catalog (read's --catalog). */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { ConfiguredStream } from '../engine/read.js';
 import { STREAM_NAMES, findStream, streamsOfScope } from '../streams/index.js';
 import { cursorFieldOf, syncModesOf, type ScopeKind, type SyncMode } from '../streams/types.js';
@@ -54,8 +54,8 @@ const SYNC_MODES = ['full_refresh', 'incremental'] as const satisfies readonly S
 
 /** What the engine reads of a configured catalog; the rest (destination_sync_mode, …) is Airbyte's. */
 const catalogShape = z.object({ streams: z.array(z.unknown()) });
-const entryShape = z.object({ stream: z.object({ name: z.string() }), sync_mode: z.unknown().optional() });
-const syncModeShape = z.enum(SYNC_MODES).nullish();
+const entryShape = z.object({ stream: z.object({ name: z.string() }), sync_mode: z.optional(z.unknown()) });
+const syncModeShape = z.nullish(z.enum(SYNC_MODES));
 
 export function parseConfiguredCatalog(raw: unknown): ConfiguredStream[] {
   const catalog = catalogShape.safeParse(raw);

@@ -7,7 +7,7 @@
  * StateError; a stream's state that does not fit the stream is a warning (engine/state.ts). Entries for
  * streams we do not know are ignored: another connector's or an older version's, not ours to judge.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { addStreamState, emptyStates, StateError, type ParsedStates } from '../engine/state.js';
 import { jsonObject } from '../json-shapes.js';
 import { isRecord } from '../json.js';
@@ -17,12 +17,12 @@ const MESSAGE_TYPES: readonly unknown[] = ['STREAM', 'GLOBAL', 'STATE', 'LEGACY'
 
 /** A whole saved stdout line (people do save them): {"type":"STATE","state":{…}}. */
 const stateLine = z.object({ type: z.literal('STATE'), state: jsonObject });
-const streamEntry = z.object({ stream_descriptor: z.object({ name: z.string() }), stream_state: z.unknown().optional() });
+const streamEntry = z.object({ stream_descriptor: z.object({ name: z.string() }), stream_state: z.optional(z.unknown()) });
 const globalState = z.object({ stream_states: z.array(z.unknown()) });
 /** `{"data": {...}}`: the legacy blob under `data` (when no stream of ours stands beside it). */
 const legacyEnvelope = z.object({ data: jsonObject });
 /** A Singer bookmark keeps the cursor in replication_key_value. */
-const singerBookmark = jsonObject.refine((value) => 'replication_key_value' in value || 'replication_key' in value);
+const singerBookmark = jsonObject.check(z.refine((value) => 'replication_key_value' in value || 'replication_key' in value));
 
 export function parseAirbyteState(raw: unknown): ParsedStates {
   const states = emptyStates();

@@ -11,7 +11,7 @@
  *   the entry's `replication_method`, else INCREMENTAL when a replication key is set, else FULL_TABLE.
  * With no catalog at all, every stream is read with every field (incremental where possible).
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { jsonObject } from '../json-shapes.js';
 import { isRecord } from '../json.js';
 import { STREAMS, STREAM_NAMES, defaultStreams, findStream } from '../streams/index.js';
@@ -107,20 +107,25 @@ function breadcrumbKey(breadcrumb: readonly unknown[]): string {
 }
 
 const catalogShape = z.object({ streams: z.array(z.unknown()) });
-const metadataListShape = z.array(z.unknown()).nullish();
+const metadataListShape = z.nullish(z.array(z.unknown()));
 const metadataItemShape = z.object({ breadcrumb: z.array(z.unknown()), metadata: jsonObject });
 
 /** A boolean, or the strings "true"/"false" in any case. */
-const flagShape = z
-  .preprocess((value) => (typeof value === 'string' ? value.trim().toLowerCase() : value), z.union([z.boolean(), z.enum(['true', 'false'])]))
-  .transform((value) => value === true || value === 'true')
-  .nullish();
+const flagShape = z.nullish(
+  z.pipe(
+    z.pipe(
+      z.transform((value: unknown) => (typeof value === 'string' ? value.trim().toLowerCase() : value)),
+      z.union([z.boolean(), z.enum(['true', 'false'])]),
+    ),
+    z.transform((value: boolean | 'true' | 'false') => value === true || value === 'true'),
+  ),
+);
 /** A string; empty strings and null mean "not set". */
-const textShape = z.string().nullish();
+const textShape = z.nullish(z.string());
 
 /** The metadata keys this tap reads, in the order their problems are reported. */
 const metadataShape = z.object({
-  inclusion: z.enum(['available', 'automatic', 'unsupported']).nullish(),
+  inclusion: z.nullish(z.enum(['available', 'automatic', 'unsupported'])),
   selected: flagShape,
   'selected-by-default': flagShape,
   'replication-method': textShape,

@@ -12,7 +12,7 @@
  * The `--state` file may also be a whole STATE line (`{"type":"STATE","value":…}`) or an Airbyte
  * state (array of per-stream messages, or a legacy blob) from the same connector.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { addStreamState, emptyStates, StateError, type StateWarning, type StreamState } from '../engine/state.js';
 import { jsonObject } from '../json-shapes.js';
 import { isRecord } from '../json.js';
