@@ -9,8 +9,9 @@
 //   read: to the first request spawn until the simulator receives the read's first request (its
 //                              clock, epoch ms, against the spawn's): what start-up is — modules,
 //                              config, catalog, engine, client — without the read's own work;
-//   read (no config file)      read with a config path that does not exist: the modules read loads
-//                              before it touches a file, then one TRACE ERROR, exit 1;
+//   read (no config file)      read with a config path that does not exist: the bundle (loaded from
+//                              its code cache) and what read sets up before it touches a file, then
+//                              one TRACE ERROR, exit 1;
 //   tap --discover, tap sync   tap-devin on the same simulator (the sync: every stream, no catalog).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

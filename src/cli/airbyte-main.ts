@@ -195,9 +195,9 @@ async function runCommand(
     writer.catalog(airbyteCatalog(await discoveryScope(config, io, redactor)));
     return EXIT_OK;
   }
-  const rawCatalog = await readJsonFile(args.catalog as string, 'catalog');
+  const rawCatalog = readJsonFile(args.catalog as string, 'catalog');
   const streams = withFile(args.catalog as string, () => parseConfiguredCatalog(rawCatalog), 'catalog');
-  const rawState = args.state === undefined ? undefined : await readJsonFile(args.state, 'state');
+  const rawState = args.state === undefined ? undefined : readJsonFile(args.state, 'state');
   const state = withFile(args.state ?? '', () => parseAirbyteState(rawState), 'state');
   for (const warning of state.warnings) writer.log('WARN', `state file ${args.state}: ${describeStateWarning(warning)}`);
 
@@ -234,7 +234,7 @@ async function runCommand(
  * once the redactor knows the key (a path or a key name could contain it).
  */
 async function readConfig(path: string, writer: AirbyteWriter, redactor: Redactor): Promise<unknown> {
-  const raw = await readJsonFile(path, 'config');
+  const raw = readJsonFile(path, 'config');
   rememberSecret(raw, redactor);
   for (const warning of configKeyWarnings(raw, () => `config file ${path}`)) writer.log('WARN', warning);
   return raw;

@@ -44,7 +44,7 @@ export async function loadMergedConfig(
 ): Promise<MergedConfig> {
   const merged: MergedConfig = { raw: {}, origins: new Map(), secrets: [], sources: [], readsEnv: args.includes(ENV_CONFIG) };
   for (const path of args.filter((arg) => arg !== ENV_CONFIG)) {
-    const content = await readJsonFile(path, 'config');
+    const content = readJsonFile(path, 'config');
     if (!isRecord(content)) throw new InputFileError(`config file ${path} must contain a JSON object`);
     mergeInto(merged, content, `config file ${path}`, secretKeys);
   }

@@ -1,8 +1,11 @@
 /**
  * Reads the JSON files a command is given. Every failure is a one-line message naming the file and
  * the problem (missing, unreadable, not JSON), never a stack trace.
+ *
+ * Synchronously: they are small local files read before anything else runs, and a start-up does not
+ * need node:fs/promises and four thread-pool round trips per file (BENCHMARKS.md, start-up).
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 
 export class InputFileError extends Error {
   override name = 'InputFileError';
@@ -20,10 +23,10 @@ const UNREADABLE_REASONS: Record<string, string> = {
 };
 
 /** Parsed JSON, or `undefined` for an empty state file (Airbyte passes one on a first sync). */
-export async function readJsonFile(path: string, role: FileRole): Promise<unknown> {
+export function readJsonFile(path: string, role: FileRole): unknown {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
     throw new InputFileError(`${role} file ${path} ${UNREADABLE_REASONS[code] ?? `cannot be read (${code})`}`);

@@ -221,7 +221,7 @@ async function tapDiscoveryScope(merged: MergedConfig | undefined, io: CliIo, re
 }
 
 async function readCatalog(path: string, log: SingerLog): Promise<SingerStreamPlan[]> {
-  const raw = await readJsonFile(path, 'catalog');
+  const raw = readJsonFile(path, 'catalog');
   try {
     return planFromCatalog(raw, (message) => log.warning(message));
   } catch (error) {
@@ -231,7 +231,7 @@ async function readCatalog(path: string, log: SingerLog): Promise<SingerStreamPl
 }
 
 async function readState(path: string): Promise<SingerInputState> {
-  const raw = await readJsonFile(path, 'state');
+  const raw = readJsonFile(path, 'state');
   try {
     return parseSingerState(raw);
   } catch (error) {
