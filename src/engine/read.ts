@@ -69,7 +69,7 @@ export async function runRead(options: ReadOptions): Promise<ReadResult> {
   const today = dayOfMillis(now());
   for (const { stream } of streams) output.streamStatus(stream.name, 'STARTED');
   const shared: ReadShared = {
-    directories: new Directories(DIRECTORIES, { client, scope, config, today }),
+    directories: new Directories(DIRECTORIES, { client, scope, config, today }, recordReaders(streams)),
     windows: new WindowPolicies(config.windowDays),
     warned: new Set(),
   };
@@ -122,6 +122,15 @@ export async function runRead(options: ReadOptions): Promise<ReadResult> {
     )
   ).flat();
   return { failed: summaries.filter((s) => s.error).map((s) => s.stream) };
+}
+
+/** Per directory, how many configured streams emit its records: once they have, the directory lets them go. */
+function recordReaders(streams: readonly ConfiguredStream[]): Map<DirectoryName, number> {
+  const readers = new Map<DirectoryName, number>();
+  for (const { stream } of streams) {
+    if (stream.source.kind === 'directory') readers.set(stream.source.directory, (readers.get(stream.source.directory) ?? 0) + 1);
+  }
+  return readers;
 }
 
 /** The directories a stream waits on: its own listing, or its fan-out's partitions. */

@@ -11,6 +11,8 @@ export const membersDirectory: DirectoryDeclaration = {
   name: 'members',
   idField: 'user_id',
   itemLabel: 'member',
+  // daily_consumption's email.
+  partitionFields: ['email'],
   listings: (config) => [
     { name: 'direct', endpoint: 'members' },
     ...(config.includeIdpUsers ? [{ name: 'idp', endpoint: 'idpMembers' } as const] : []),
