@@ -72,14 +72,16 @@ export class PartitionDirectory {
   private async load(): Promise<Loaded> {
     const { declaration, context } = this;
     const listings = await Promise.all(declaration.listings(context.config).map((listing) => this.list(listing)));
-    const merged = new Map<string, NormalizedRecord>();
-    for (const listing of listings) {
+    // The later listings merge into the first, each let go once merged: while a large directory
+    // loads, its records are most of the heap, so no second copy of the map is made.
+    const merged = listings.shift() ?? new Map<string, NormalizedRecord>();
+    for (let listing = listings.shift(); listing; listing = listings.shift()) {
       for (const [id, record] of listing) {
         const first = merged.get(id);
         merged.set(id, first ? declaration.merge(first, record) : record);
       }
     }
-    const records = [...merged.entries()].sort(([a], [b]) => compareIds(a, b)).map(([, record]) => record);
+    const records = [...merged.keys()].sort(compareIds).map((id) => merged.get(id) as NormalizedRecord);
     const partitions = records.map(({ data }) => partitionOf(data, declaration));
     return { records: this.recordsLeft > 0 ? records : undefined, partitions };
   }
