@@ -5,16 +5,17 @@
  * what `<` compares — so checkpoints can say "every partition up to X is done".
  *
  * A fan-out runs for the whole read but needs only the ids and the few fields it copies onto its rows
- * (the declaration's `partitionFields`), so that is all a partition keeps. The full records (≈ 1 KB
- * a member, with their role assignments) are kept only until the streams that emit them have taken
- * them: held for the read, they were the one part of the heap that grew with the enterprise.
+ * (the declaration's `partitionFields`), so that is all a partition keeps (and only when a stream of
+ * the read fans out). The full records (≈ 1 KB a member, with their role assignments) are kept only
+ * until the streams that emit them have taken them: held for the read, they were the one part of the
+ * heap that grew with the enterprise (issue 15.3).
  */
 import type { ConnectorConfig } from '../config/resolve.js';
 import type { DevinClient, RequestCounter } from '../devin/client.js';
 import { endpointPath, type Scope } from '../devin/endpoints.js';
 import { paginate } from '../devin/pagination.js';
 import type { NormalizedRecord } from '../streams/normalize.js';
-import type { DirectoryDeclaration, DirectoryListing, DirectoryName, PartitionRef, PlanContext } from '../streams/types.js';
+import type { DirectoryDeclaration, DirectoryListing, DirectoryName, PartitionRef, PlanContext, StreamDeclaration } from '../streams/types.js';
 import { SkipLog } from './skips.js';
 
 export interface DirectoryContext {
@@ -24,10 +25,31 @@ export interface DirectoryContext {
   today: number;
 }
 
-/** A loaded directory: the records until their last reader took them, and the fan-out view. */
+/** What one read asks of a directory: how many streams emit its records, how many fan out over it. */
+export interface DirectoryReaders {
+  records: number;
+  fanOuts: number;
+}
+
+/** The readers of each directory among a read's streams. */
+export function directoryReaders(streams: readonly StreamDeclaration[]): Map<DirectoryName, DirectoryReaders> {
+  const readers = new Map<DirectoryName, DirectoryReaders>();
+  const of = (name: DirectoryName): DirectoryReaders => {
+    const found = readers.get(name) ?? { records: 0, fanOuts: 0 };
+    readers.set(name, found);
+    return found;
+  };
+  for (const { source } of streams) {
+    if (source.kind === 'directory') of(source.directory).records += 1;
+    else if (source.kind === 'day-windows' && source.partitions) of(source.partitions).fanOuts += 1;
+  }
+  return readers;
+}
+
+/** A loaded directory: the records until their last reader took them, and the fan-out view (if any fans out). */
 interface Loaded {
   records: NormalizedRecord[] | undefined;
-  partitions: readonly PartitionRef[];
+  partitions: readonly PartitionRef[] | undefined;
 }
 
 export class PartitionDirectory {
@@ -36,13 +58,12 @@ export class PartitionDirectory {
   private loading: Promise<Loaded> | undefined;
   private recordsLeft: number;
 
-  /** `recordReaders`: how many streams of this read will ask for the records (the directory's own stream). */
   constructor(
     readonly declaration: DirectoryDeclaration,
     private readonly context: DirectoryContext,
-    recordReaders: number,
+    private readonly readers: DirectoryReaders,
   ) {
-    this.recordsLeft = recordReaders;
+    this.recordsLeft = readers.records;
   }
 
   /**
@@ -58,9 +79,11 @@ export class PartitionDirectory {
     return records;
   }
 
-  /** The fan-out view, in id order: each partition's id and `partitionFields`. */
+  /** The fan-out view, in id order: each partition's id and `partitionFields` (built only when a stream fans out). */
   async partitions(): Promise<readonly PartitionRef[]> {
-    return (await this.loaded()).partitions;
+    const { partitions } = await this.loaded();
+    if (!partitions) throw new Error(`no stream of this read fans out over the ${this.declaration.name} directory`);
+    return partitions;
   }
 
   /** The API is asked once however often this is called. */
@@ -82,8 +105,10 @@ export class PartitionDirectory {
       }
     }
     const records = [...merged.keys()].sort(compareIds).map((id) => merged.get(id) as NormalizedRecord);
-    const partitions = records.map(({ data }) => partitionOf(data, declaration));
-    return { records: this.recordsLeft > 0 ? records : undefined, partitions };
+    return {
+      records: this.recordsLeft > 0 ? records : undefined,
+      partitions: this.readers.fanOuts > 0 ? records.map(({ data }) => partitionOf(data, declaration)) : undefined,
+    };
   }
 
   private async list(listing: DirectoryListing): Promise<Map<string, NormalizedRecord>> {
@@ -114,17 +139,17 @@ export class PartitionDirectory {
 export class Directories {
   private readonly loaded = new Map<DirectoryName, PartitionDirectory>();
 
-  /** `recordReaders`: per directory, how many of the read's streams emit its records (none: 0). */
+  /** `readers`: per directory, what the read's streams ask of it (see directoryReaders); none when absent. */
   constructor(
     private readonly declarations: Readonly<Record<DirectoryName, DirectoryDeclaration>>,
     private readonly context: DirectoryContext,
-    private readonly recordReaders: ReadonlyMap<DirectoryName, number>,
+    private readonly readers: ReadonlyMap<DirectoryName, DirectoryReaders>,
   ) {}
 
   get(name: DirectoryName): PartitionDirectory {
     let directory = this.loaded.get(name);
     if (!directory) {
-      directory = new PartitionDirectory(this.declarations[name], this.context, this.recordReaders.get(name) ?? 0);
+      directory = new PartitionDirectory(this.declarations[name], this.context, this.readers.get(name) ?? { records: 0, fanOuts: 0 });
       this.loaded.set(name, directory);
     }
     return directory;

@@ -12,7 +12,7 @@ import { ApiStatusError, ConnectorError, isConnectorError } from '../devin/error
 import { DIRECTORIES } from '../streams/index.js';
 import type { DirectoryName, StreamDeclaration, StreamName, SyncMode } from '../streams/types.js';
 import { DEFAULT_CHECKPOINT_POLICY, type CheckpointPolicy } from './checkpoint.js';
-import { Directories } from './directory.js';
+import { Directories, directoryReaders } from './directory.js';
 import type { ReadOutput } from './output.js';
 import { readDayWindows } from './read-day-windows.js';
 import { readDirectory } from './read-directory.js';
@@ -69,7 +69,7 @@ export async function runRead(options: ReadOptions): Promise<ReadResult> {
   const today = dayOfMillis(now());
   for (const { stream } of streams) output.streamStatus(stream.name, 'STARTED');
   const shared: ReadShared = {
-    directories: new Directories(DIRECTORIES, { client, scope, config, today }, recordReaders(streams)),
+    directories: new Directories(DIRECTORIES, { client, scope, config, today }, directoryReaders(streams.map(({ stream }) => stream))),
     windows: new WindowPolicies(config.windowDays),
     warned: new Set(),
   };
@@ -122,15 +122,6 @@ export async function runRead(options: ReadOptions): Promise<ReadResult> {
     )
   ).flat();
   return { failed: summaries.filter((s) => s.error).map((s) => s.stream) };
-}
-
-/** Per directory, how many configured streams emit its records: once they have, the directory lets them go. */
-function recordReaders(streams: readonly ConfiguredStream[]): Map<DirectoryName, number> {
-  const readers = new Map<DirectoryName, number>();
-  for (const { stream } of streams) {
-    if (stream.source.kind === 'directory') readers.set(stream.source.directory, (readers.get(stream.source.directory) ?? 0) + 1);
-  }
-  return readers;
 }
 
 /** The directories a stream waits on: its own listing, or its fan-out's partitions. */

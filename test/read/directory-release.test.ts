@@ -10,10 +10,10 @@ import { resolveConfig } from '../../src/config/resolve.js';
 import { dayOfMillis } from '../../src/devin/billing-day.js';
 import { DevinClient } from '../../src/devin/client.js';
 import { AdaptiveLimiter } from '../../src/devin/limiter.js';
-import { Directories } from '../../src/engine/directory.js';
+import { Directories, directoryReaders, type DirectoryReaders } from '../../src/engine/directory.js';
 import { KEY_ENTERPRISE, startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { DIRECTORIES } from '../../src/streams/index.js';
-import type { DirectoryName } from '../../src/streams/types.js';
+import { DIRECTORIES, findStream } from '../../src/streams/index.js';
+import type { DirectoryName, StreamDeclaration } from '../../src/streams/types.js';
 import type { SyncModeName } from '../helpers/files.js';
 import { FIXED_NOW, FIXED_TODAY, expectRecordsToEqualTruth, readWith, recordsOf } from '../helpers/read.js';
 
@@ -31,10 +31,10 @@ afterEach(async () => {
   client = undefined;
 });
 
-function directories(recordReaders: ReadonlyMap<DirectoryName, number>): Directories {
+function directories(readers: ReadonlyMap<DirectoryName, DirectoryReaders>): Directories {
   const config = resolveConfig({ api_key: KEY_ENTERPRISE, api_url: sim.url, start_date: START }, dayOfMillis(FIXED_NOW));
   client = new DevinClient({ apiUrl: sim.url, apiKey: KEY_ENTERPRISE, userAgent: 'source-devin-test', limiter: new AdaptiveLimiter({ maxConcurrency: 4 }) });
-  return new Directories(DIRECTORIES, { client, scope: { kind: 'enterprise' }, config, today: dayOfMillis(FIXED_NOW) }, recordReaders);
+  return new Directories(DIRECTORIES, { client, scope: { kind: 'enterprise' }, config, today: dayOfMillis(FIXED_NOW) }, readers);
 }
 
 const memberListingRequests = (): string[] =>
@@ -45,7 +45,7 @@ const truth = () => sim.groundTruth({ key: KEY_ENTERPRISE, startDate: START, end
 describe('the members directory', () => {
   it('hands the full records to its one reader, then keeps only ids and partitionFields, asking nothing again', async () => {
     sim.clearRequests();
-    const members = directories(new Map([['members', 1]])).get('members');
+    const members = directories(new Map([['members', { records: 1, fanOuts: 1 }]])).get('members');
     const records = await members.records();
     expectRecordsToEqualTruth('members', records.map((r) => r.data), truth().members);
     const asked = memberListingRequests();
@@ -63,7 +63,7 @@ describe('the members directory', () => {
 
   it('keeps no full records when no stream of the read emits them, and fans out over the same ids', async () => {
     sim.clearRequests();
-    const members = directories(new Map()).get('members');
+    const members = directories(new Map([['members', { records: 0, fanOuts: 1 }]])).get('members');
     const partitions = await members.partitions();
     const expected = truth().members.map((m) => m.user_id).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     expect(partitions.map((p) => p.id)).toEqual(expected);
@@ -73,15 +73,28 @@ describe('the members directory', () => {
     expect(memberListingRequests()).toEqual(asked);
   });
 
-  it('hands the records to each of several readers, from one listing', async () => {
+  it('hands the records to each of several readers, from one listing, and builds no fan-out view when none fans out', async () => {
     sim.clearRequests();
-    const members = directories(new Map([['members', 2]])).get('members');
+    const members = directories(new Map([['members', { records: 2, fanOuts: 0 }]])).get('members');
     const [first, second] = await Promise.all([members.records(), members.records()]);
     expect(second).toBe(first);
     expectRecordsToEqualTruth('members', (first ?? []).map((r) => r.data), truth().members);
     const asked = memberListingRequests();
     expect(new Set(asked).size).toBe(asked.length);
     await expect(members.records()).rejects.toThrow('already handed to every reader');
+    await expect(members.partitions()).rejects.toThrow('no stream of this read fans out over the members directory');
+    expect(memberListingRequests()).toEqual(asked);
+  });
+
+  it('counts, from the read\'s streams, who emits each directory and who fans out over it', () => {
+    const streams = ['members', 'daily_consumption', 'pr_metrics_by_member', 'service_users', 'pr_metrics'].map((name) => findStream(name) as StreamDeclaration);
+    expect(directoryReaders(streams)).toEqual(
+      new Map([
+        ['members', { records: 1, fanOuts: 2 }],
+        ['service_users', { records: 1, fanOuts: 0 }],
+      ]),
+    );
+    expect(directoryReaders([findStream('daily_consumption_by_organization') as StreamDeclaration])).toEqual(new Map([['organizations', { records: 0, fanOuts: 1 }]]));
   });
 });
 
