@@ -12,7 +12,7 @@ import { ApiStatusError, ConnectorError, isConnectorError } from '../devin/error
 import { DIRECTORIES } from '../streams/index.js';
 import type { DirectoryName, StreamDeclaration, StreamName, SyncMode } from '../streams/types.js';
 import { DEFAULT_CHECKPOINT_POLICY, type CheckpointPolicy } from './checkpoint.js';
-import { Directories } from './directory.js';
+import { Directories, directoryReaders } from './directory.js';
 import type { ReadOutput } from './output.js';
 import { readDayWindows } from './read-day-windows.js';
 import { readDirectory } from './read-directory.js';
@@ -69,7 +69,7 @@ export async function runRead(options: ReadOptions): Promise<ReadResult> {
   const today = dayOfMillis(now());
   for (const { stream } of streams) output.streamStatus(stream.name, 'STARTED');
   const shared: ReadShared = {
-    directories: new Directories(DIRECTORIES, { client, scope, config, today }),
+    directories: new Directories(DIRECTORIES, { client, scope, config, today }, directoryReaders(streams.map(({ stream }) => stream))),
     windows: new WindowPolicies(config.windowDays),
     warned: new Set(),
   };

@@ -9,6 +9,7 @@ export const organizationsDirectory: DirectoryDeclaration = {
   name: 'organizations',
   idField: 'org_id',
   itemLabel: 'organization',
+  partitionFields: [],
   listings: () => [{ name: 'organizations', endpoint: 'organizations' }],
   fromItem: (item, _listing, ctx) => itemRecord(item, 'org_id', ['created_at', 'updated_at'], 'an organization', ctx),
   merge: (first) => first,

@@ -10,6 +10,8 @@ export const serviceUsersDirectory: DirectoryDeclaration = {
   name: 'service_users',
   idField: 'service_user_id',
   itemLabel: 'service user',
+  // daily_consumption_by_service_user's service_user_name.
+  partitionFields: ['name'],
   listings: () => [{ name: 'service users', endpoint: 'serviceUsers', query: [['include_inactive', 'true']] }],
   fromItem: (item, _listing, ctx) =>
     itemRecord(item, 'service_user_id', ['created_at', 'updated_at', 'expires_at', 'deleted_at'], 'a service user', ctx),

@@ -28,7 +28,7 @@ export type CursorSpec =
 /** One partition a fan-out runs over (a member, an organization, a service user). */
 export interface PartitionRef {
   id: string;
-  /** The directory record's fields (email, name, …) for streams that copy them onto their rows. */
+  /** The directory record's `partitionFields` (email, name, …), for streams that copy them onto their rows. */
   fields: Readonly<Record<string, unknown>>;
 }
 
@@ -70,6 +70,11 @@ export interface DirectoryDeclaration {
   idField: string;
   /** What one item is called in messages ("member"). */
   itemLabel: string;
+  /**
+   * The record's fields a fan-out copies onto its rows (members: email): all a partition keeps, so
+   * the full records are let go once the directory's stream has emitted them, not held for the read.
+   */
+  partitionFields: readonly string[];
   listings(config: ConnectorConfig): readonly DirectoryListing[];
   /** The record of one listing's item, or undefined (and ctx.skipRow) when it cannot be keyed. */
   fromItem(item: unknown, listing: DirectoryListing, ctx: PlanContext): NormalizedRecord | undefined;

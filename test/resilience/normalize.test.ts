@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { dayStartSeconds, parseDay } from '../../src/devin/billing-day.js';
 import { consumptionRecords } from '../../src/streams/daily-consumption.js';
 import { RowTyper, billingDayOfRowDate } from '../../src/streams/normalize.js';
+import { memberFromItem } from '../../src/streams/members.js';
 import { prRecord } from '../../src/streams/pr-metrics.js';
 import type { PlanContext } from '../../src/streams/types.js';
 import { assertRecordMatchesSchema } from '../helpers/protocol.js';
@@ -149,5 +150,25 @@ describe('PR metrics with the wrong types', () => {
   it('a body that is not an object is an error', () => {
     expect(() => prRecord([1, 2], DAY, null, context())).toThrow(/an array, not an object/);
     expect(() => prRecord('3', DAY, null, context())).toThrow(/string, not an object/);
+  });
+});
+
+describe('member role assignments with the wrong types', () => {
+  const role = { role_id: 'account_member', role_name: 'Enterprise Member', role_type: 'enterprise' };
+  it('entries that are not objects are dropped; the others are kept as sent', () => {
+    const sent = [{ org_id: null, role }, 'admin', null, 7, { org_id: 'org-a', role }];
+    const record = memberFromItem({ user_id: 'u1', email: 'a@example.com', name: 'A', role_assignments: sent }, 'direct', context());
+    expect(record?.data.role_assignments).toEqual([{ org_id: null, role }, { org_id: 'org-a', role }]);
+    expect(record?.changes).toBeUndefined();
+    assertRecordMatchesSchema('members', record?.data ?? {});
+  });
+
+  it('a list of objects only is the list as sent, and an IdP list the same', () => {
+    const sent = [{ org_id: null, role }, { org_id: 'org-a', role }];
+    const direct = memberFromItem({ user_id: 'u1', email: null, name: null, role_assignments: sent }, 'direct', context());
+    expect(direct?.data.role_assignments).toEqual(sent);
+    const idp = memberFromItem({ user_id: 'u1', idp_role_assignments: [{ idp_group_name: 'devin-all-users', org_id: null, role }, 'x'] }, 'idp', context());
+    expect(idp?.data.idp_role_assignments).toEqual([{ idp_group_name: 'devin-all-users', org_id: null, role }]);
+    expect(idp?.data.role_assignments).toEqual([]);
   });
 });
