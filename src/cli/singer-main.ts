@@ -58,6 +58,7 @@ export async function runTapDevin(argv: readonly string[], io: CliIo): Promise<n
     }
   } catch (error) {
     if (error instanceof OutputClosedError || lines.closed) {
+      log.flush();
       io.stderr.write(`${TAP_NAME}: stdout was closed by the reader; stopping\n`);
       return EXIT_FAILURE;
     }
@@ -68,9 +69,11 @@ export async function runTapDevin(argv: readonly string[], io: CliIo): Promise<n
   try {
     await lines.flush();
   } catch (error) {
+    log.flush();
     io.stderr.write(`${TAP_NAME}: ${redactor.redact(error instanceof Error ? error.message : String(error))}; stopping\n`);
     return EXIT_FAILURE;
   }
+  log.flush();
   return code;
 }
 

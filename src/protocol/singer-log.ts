@@ -6,6 +6,11 @@
  * stdout is for Singer messages only, so nothing here ever touches it. Every line is redacted.
  * The level comes from TAP_DEVIN_LOGLEVEL or LOGLEVEL (debug, info, warning, error), as in the
  * Meltano SDK.
+ *
+ * Lines below WARNING are gathered and written once per turn of the event loop (or at 64 KB): a read
+ * makes a METRIC line per request, and one write per line was most of what a sync cost over a read
+ * (BENCHMARKS.md, Singer). A WARNING or worse is written at once, after what was gathered before it;
+ * `flush()` writes the rest (tap-devin calls it before it returns).
  */
 import type { Writable } from 'node:stream';
 import { ENDPOINTS, SELF_PATH } from '../devin/endpoints.js';
@@ -14,6 +19,9 @@ import type { Redactor } from '../devin/redactor.js';
 export type SingerLogLevel = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
 
 const RANK: Record<SingerLogLevel, number> = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 };
+
+/** Gathered lines are written once they reach this many characters, without waiting for the next turn. */
+const FLUSH_AT = 64 * 1024;
 
 export interface MetricPoint {
   type: 'counter' | 'timer';
@@ -32,6 +40,11 @@ export function logLevelFromEnv(env: Record<string, string | undefined>): Singer
 export class SingerLog {
   /** The level METRIC lines are written at (config `metrics_log_level`, once the config is read). */
   metricsLevel: SingerLogLevel = 'INFO';
+  private pending = '';
+  private flushScheduled = false;
+  /** The last timestamp written and its millisecond: many lines share one. */
+  private stampMs = Number.NaN;
+  private stamp = '';
 
   constructor(
     private readonly out: Writable,
@@ -47,8 +60,33 @@ export class SingerLog {
   write(level: SingerLogLevel, message: string): void {
     if (!this.enabled(level)) return;
     // One entry, one line: a multi-line message would read as several entries downstream.
-    const line = this.redactor.redact(message).replace(/\s*\r?\n\s*/g, ' ');
-    this.out.write(`${new Date(this.now()).toISOString()} ${level} ${line}\n`);
+    const redacted = this.redactor.redact(message);
+    const line = redacted.includes('\n') ? redacted.replace(/\s*\r?\n\s*/g, ' ') : redacted;
+    this.pending += `${this.timestamp()} ${level} ${line}\n`;
+    if (RANK[level] >= RANK.WARNING || this.pending.length >= FLUSH_AT) {
+      this.flush();
+    } else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private timestamp(): string {
+    const ms = this.now();
+    if (ms !== this.stampMs) {
+      this.stampMs = ms;
+      this.stamp = new Date(ms).toISOString();
+    }
+    return this.stamp;
+  }
+
+  /** Writes every gathered line now. */
+  flush(): void {
+    this.flushScheduled = false;
+    if (this.pending === '') return;
+    const text = this.pending;
+    this.pending = '';
+    this.out.write(text);
   }
 
   debug(message: string): void {

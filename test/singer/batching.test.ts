@@ -132,14 +132,20 @@ function memoryOutput(plans = planDefaultStreams('enterprise')) {
   const sink = (key: 'stdout' | 'stderr') =>
     new Writable({ write: (chunk: Buffer, _encoding, callback) => ((out[key] += chunk.toString('utf8')), callback()) });
   const lines = new LineWriter(sink('stdout'));
+  const log = new SingerLog(sink('stderr'), new Redactor(), 'INFO', () => FIXED_NOW);
   const output = new SingerReadOutput({
     writer: new SingerWriter(lines, () => FIXED_NOW),
-    log: new SingerLog(sink('stderr'), new Redactor(), 'INFO', () => FIXED_NOW),
+    log,
     plans,
     state: new SingerStateTracker({}),
     now: () => FIXED_NOW,
   });
-  return { output, out, flush: () => lines.flush() };
+  // The log gathers its lines until the next turn (src/protocol/singer-log.ts): flush both, as tap-devin does.
+  const flush = async (): Promise<void> => {
+    await lines.flush();
+    log.flush();
+  };
+  return { output, out, flush };
 }
 
 const NULLED = [{ field: 'email', change: 'NULLED' as const, reason: 'SOURCE_SERIALIZATION_ERROR' as const }];
