@@ -1,6 +1,6 @@
 // The front doors' bundles: dist/bundle/source-devin.cjs and dist/bundle/tap-devin.cjs, each one
 // CommonJS file holding the compiled connector (dist/) and the dependencies it runs on (zod, undici's
-// dispatcher files, yargs), plus its V8 code cache (<bundle>.cache, written by scripts/warm-bundle.mjs
+// dispatcher files but its HTTP/2 client, yargs), plus its V8 code cache (<bundle>.cache, written by scripts/warm-bundle.mjs
 // after a warm-up run) and esbuild's metafile (<name>.meta.json: what went in, read by the tests).
 // Why: start-up (src/cli/bundle-loader.cts, BENCHMARKS.md). Part of `npm run build`, after tsc.
 //
@@ -39,6 +39,24 @@ const importMetaUrl = {
   },
 };
 
+/**
+ * undici's HTTP/2 client (dispatcher/client-h2.js, and node:http2 and node:tls with it, loaded even for
+ * plain HTTP) stays out: the connector never allows HTTP/2 (src/devin/transport.ts `allowH2: false`),
+ * so undici only ever offers http/1.1 and never calls it. If it ever did, the call says so.
+ */
+const withoutUndiciHttp2 = {
+  name: 'without-undici-http2',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^\.\/client-h2\.js$/ }, ({ importer }) =>
+      importer.endsWith(join('undici', 'lib', 'dispatcher', 'client.js')) ? { path: 'undici-client-h2', namespace: 'left-out' } : undefined,
+    );
+    esbuild.onLoad({ filter: /.*/, namespace: 'left-out' }, () => ({
+      contents: 'module.exports = function connectH2() { throw new Error("HTTP/2 is not in this bundle: the connector speaks HTTP/1.1 (allowH2: false)"); };',
+      loader: 'js',
+    }));
+  },
+};
+
 async function bundle(name) {
   const outfile = join(outDir, `${name}.cjs`);
   await rm(`${outfile}.cache`, { force: true });
@@ -54,7 +72,7 @@ async function bundle(name) {
     minifySyntax: true,
     metafile: true,
     logLevel: 'warning',
-    plugins: [importMetaUrl],
+    plugins: [importMetaUrl, withoutUndiciHttp2],
     banner: { js: IMPORT_META_URL_HELPER },
   });
   await writeFile(join(outDir, `${name}.meta.json`), `${JSON.stringify(result.metafile)}\n`);

@@ -27,7 +27,9 @@ export function createDispatcher(options: TransportOptions): Dispatcher {
     timeout: options.connectTimeoutMs,
     ...(options.lookup ? { lookup: options.lookup } : {}),
   };
-  const common = { connections: options.connections, keepAliveTimeout: 30_000 };
+  // HTTP/1.1 only (undici's default, said here because the bundle leaves undici's HTTP/2 client out:
+  // scripts/bundle.mjs).
+  const common = { connections: options.connections, keepAliveTimeout: 30_000, allowH2: false };
   if (!options.proxy) return createAgent({ ...common, connect });
   return createProxyAgent({
     ...common,

@@ -197,6 +197,9 @@ describe('what each command loads', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(output);
     expect(loadsBuiltin(run.modules, 'http')).toBe(true);
+    // HTTP/1.1 only: neither undici's HTTP/2 client nor, for an http:// api_url, TLS.
+    expect(loadsBuiltin(run.modules, 'http2')).toBe(false);
+    expect(loadsBuiltin(run.modules, 'tls')).toBe(false);
     expect(run.modules.filter((module) => module.includes('/node_modules/'))).toEqual([]);
   });
 
