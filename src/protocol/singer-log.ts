@@ -118,22 +118,26 @@ export class SingerLog {
 
 /**
  * The endpoint a request path belongs to, as its template (`/v3/enterprise/consumption/daily/users/{user_id}`),
- * so metric tags name endpoints rather than individual users.
+ * so metric tags name endpoints rather than individual users. A `{placeholder}` is one whole, non-empty
+ * segment; the first template that fits wins. Compared segment by segment, among the templates with as many
+ * segments as the path: it runs once per request.
  */
 export function endpointTemplate(path: string): string {
-  for (const { template, pattern } of TEMPLATE_PATTERNS) if (pattern.test(path)) return template;
+  const segments = path.split('/');
+  for (const { template, parts } of TEMPLATES_BY_LENGTH.get(segments.length) ?? []) {
+    if (parts.every((part, i) => (part === undefined ? segments[i] !== '' : part === segments[i]))) return template;
+  }
   return path;
 }
 
-const TEMPLATE_PATTERNS: ReadonlyArray<{ template: string; pattern: RegExp }> = [
+/** Each template's segments, `undefined` for a placeholder, grouped by segment count (in template order). */
+const TEMPLATES_BY_LENGTH = new Map<number, Array<{ template: string; parts: Array<string | undefined> }>>();
+for (const template of [
   SELF_PATH,
   ...Object.values(ENDPOINTS).flatMap((byName) => Object.values(byName as Record<string, { template: string }>).map((info) => info.template)),
-].map((template) => ({
-  template,
-  pattern: new RegExp(
-    `^${template
-      .split(/(\{[a-z_]+\})/)
-      .map((part) => (/^\{[a-z_]+\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-      .join('')}$`,
-  ),
-}));
+]) {
+  const parts = template.split('/').map((part) => (/^\{[a-z_]+\}$/.test(part) ? undefined : part));
+  const group = TEMPLATES_BY_LENGTH.get(parts.length) ?? [];
+  group.push({ template, parts });
+  TEMPLATES_BY_LENGTH.set(parts.length, group);
+}
