@@ -4,11 +4,10 @@
 // a fresh process per bundle, so a cache holds that bundle's code only.
 //
 //   node scripts/warm-bundle.mjs source-devin|tap-devin <bundle file>
-import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 

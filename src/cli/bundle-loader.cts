@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire, wrap } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 
 export interface LoadedBundle<T> {
@@ -41,8 +41,35 @@ function readCodeCache(path: string): Buffer | undefined {
   }
 }
 
-/** The one line a front door prints when its bundle cannot be loaded (a partial build or install). */
-export function bundleLoadFailure(bin: string, error: unknown): string {
-  const reason = error instanceof Error ? error.message : String(error);
-  return `${bin}: cannot load its bundle (${reason}); rebuild with \`npm run build\`\n`;
+/** What each bundle exports (src/cli/source-devin-bundle.ts, tap-devin-bundle.ts). */
+interface FrontDoorBundle {
+  main(argv: readonly string[]): Promise<number>;
 }
+
+/**
+ * Runs the executable `bin` from dist/bundle/<bin>.cjs and sets the exit code. A bundle that cannot be
+ * loaded (a partial build or install) or a bug that escapes the front door is one line on stderr,
+ * exit 1, never a stack trace; user errors are answered in the protocol by the front door itself.
+ */
+export function runFrontDoor(bin: string, argv: readonly string[]): void {
+  let bundle: FrontDoorBundle;
+  try {
+    bundle = loadBundle<FrontDoorBundle>(join(__dirname, `../bundle/${bin}.cjs`)).exports;
+  } catch (error) {
+    fail(bin, `cannot load its bundle (${messageOf(error)}); rebuild with \`npm run build\``);
+    return;
+  }
+  bundle.main(argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => fail(bin, messageOf(error)),
+  );
+}
+
+function fail(bin: string, message: string): void {
+  process.stderr.write(`${bin}: ${message}\n`);
+  process.exitCode = 1;
+}
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
