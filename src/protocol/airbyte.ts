@@ -92,18 +92,17 @@ class AirbyteReadOutput implements ReadOutput {
     return this.records(stream, [record]);
   }
 
-  /** One write for the records of one API answer; they share one `emitted_at`. */
+  /** The records of one API answer, in pieces (LineWriter.writeLines); they share one `emitted_at`. */
   records(stream: StreamName, records: readonly NormalizedRecord[]): Promise<void> | undefined {
     this.sinceState.set(stream, (this.sinceState.get(stream) ?? 0) + records.length);
     // Built by hand: this is the hot path, and the envelope is fixed.
     const head = `{"type":"RECORD","record":{"stream":"${stream}","data":`;
     const emittedAt = `,"emitted_at":${this.now()}`;
-    let text = '';
-    for (const record of records) {
+    return this.writer.lines.writeLines(records.length, (i) => {
+      const record = records[i] as NormalizedRecord;
       const meta = record.changes ? `,"meta":${JSON.stringify({ changes: record.changes })}` : '';
-      text += `${head}${record.json ?? JSON.stringify(record.data)}${emittedAt}${meta}}}\n`;
-    }
-    return this.writer.lines.writeText(text);
+      return `${head}${record.json ?? JSON.stringify(record.data)}${emittedAt}${meta}}}\n`;
+    });
   }
 
   checkpoint(stream: StreamName, state: StreamState): Promise<void> | undefined {

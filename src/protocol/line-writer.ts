@@ -1,12 +1,22 @@
 /**
  * The only code that writes to stdout. Messages are JSON lines, batched into large writes (one
- * write per event-loop turn or per 64 KiB), in order — so a STATE line always follows the records
+ * write per event-loop turn or per 48 Ki characters), in order — so a STATE line always follows the records
  * it covers — and with backpressure: when the reader falls behind, `write` returns a promise that
  * resolves once the stream drains, and callers wait on it.
  */
 import type { Writable } from 'node:stream';
 
-const FLUSH_BYTES = 64 * 1024;
+/**
+ * Every string this writer builds stays below V8's large-object size (128 KiB): a larger one is
+ * allocated in the large-object space, where dead ones are only freed by the next young-generation
+ * collection, so a burst of them (the member list, 40 batches of 256 records written in one turn)
+ * held ≈ 10 MB of garbage at once (BENCHMARKS.md, "Peak RSS"). Callers hand over text in pieces of at
+ * most about `PIECE_CHARS` (see `LineSink`), the writer joins them up to `FLUSH_CHARS`: a joined write
+ * is under 64 Ki characters, 64 KiB when one byte each (what V8 uses unless a line has a character
+ * above U+00FF, when it is twice that).
+ */
+export const PIECE_CHARS = 16 * 1024;
+const FLUSH_CHARS = 48 * 1024;
 
 /** stdout was closed by the reader (EPIPE) or failed: nothing more can be delivered. */
 export class OutputClosedError extends Error {
@@ -15,7 +25,7 @@ export class OutputClosedError extends Error {
 
 export class LineWriter {
   private chunks: string[] = [];
-  private bytes = 0;
+  private chars = 0;
   private scheduled = false;
   private draining: Promise<void> | undefined;
   private failure: Error | undefined;
@@ -43,12 +53,30 @@ export class LineWriter {
     return this.writeText(`${JSON.stringify(message)}\n`);
   }
 
+  /**
+   * Queues many lines as pieces of about `PIECE_CHARS` (see above): `lineAt(i)` for i in [0, count).
+   * Returns what the last `writeText` did: the one promise to wait on, if the reader is behind.
+   */
+  writeLines(count: number, lineAt: (index: number) => string): Promise<void> | undefined {
+    let pending: Promise<void> | undefined;
+    let text = '';
+    for (let i = 0; i < count; i += 1) {
+      text += lineAt(i);
+      if (text.length >= PIECE_CHARS) {
+        pending = this.writeText(text) ?? pending;
+        text = '';
+      }
+    }
+    if (text.length > 0) pending = this.writeText(text) ?? pending;
+    return pending;
+  }
+
   /** Queues text as is (documents such as a pretty-printed catalog). */
   writeText(text: string): Promise<void> | undefined {
     if (this.failure) throw this.failure;
     this.chunks.push(text);
-    this.bytes += text.length;
-    if (this.bytes >= FLUSH_BYTES) this.flushNow();
+    this.chars += text.length;
+    if (this.chars >= FLUSH_CHARS) this.flushNow();
     else if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flushNow());
@@ -72,7 +100,7 @@ export class LineWriter {
     if (this.chunks.length === 0 || this.failure) return;
     const data = this.chunks.length === 1 ? (this.chunks[0] as string) : this.chunks.join('');
     this.chunks = [];
-    this.bytes = 0;
+    this.chars = 0;
     const accepted = this.out.write(data);
     if (!accepted && !this.draining) {
       this.draining = new Promise<void>((resolve) => {

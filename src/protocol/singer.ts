@@ -39,17 +39,15 @@ export class SingerWriter {
   }
 
   /**
-   * RECORD lines for records already serialised (`JSON.stringify` of each one's kept fields), in one
-   * write: the hot path of a sync. They share one `time_extracted`, as records extracted in the same
+   * RECORD lines for records already serialised (`JSON.stringify` of each one's kept fields), queued
+   * in pieces (LineWriter.writeLines): the hot path of a sync. They share one `time_extracted`, as records extracted in the same
    * millisecond always did.
    */
   records(stream: string, recordJsons: readonly string[]): Promise<void> | undefined {
     // Built by hand: the envelope is fixed.
     const head = `{"type":"RECORD","stream":${JSON.stringify(stream)},"record":`;
     const tail = `,"time_extracted":"${this.timeExtracted()}"}\n`;
-    let text = '';
-    for (const json of recordJsons) text += `${head}${json}${tail}`;
-    return this.lines.writeText(text);
+    return this.lines.writeLines(recordJsons.length, (i) => `${head}${recordJsons[i] as string}${tail}`);
   }
 
   state(value: unknown): Promise<void> | undefined {
