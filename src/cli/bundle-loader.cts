@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire, wrap } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { applyHeapPolicy } from './heap-policy.cjs';
 
 export interface LoadedBundle<T> {
   exports: T;
@@ -59,6 +60,10 @@ export function runFrontDoor(bin: string, argv: readonly string[]): void {
     fail(bin, `cannot load its bundle (${messageOf(error)}); rebuild with \`npm run build\``);
     return;
   }
+  // V8 flags (./heap-policy.cts), set once the bundle is compiled and the first turn of the event loop
+  // has loaded the Node built-ins the command needs: V8 checks both the bundle's code cache and Node's
+  // own against its flags, and would compile from source whatever comes after a change.
+  setImmediate(applyHeapPolicy);
   bundle.main(argv).then(
     (code) => {
       process.exitCode = code;
