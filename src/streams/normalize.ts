@@ -176,9 +176,26 @@ export function secondsOfApiTimestamp(value: unknown): number | undefined {
   return Math.abs(seconds) <= 8.64e12 ? seconds : undefined;
 }
 
+const SECONDS_PER_DAY = 86_400;
+/** 10000-01-01T00:00:00Z: from there on toISOString writes a six-digit, signed year. */
+const LAST_FOUR_DIGIT_YEAR_MS = 253_402_300_800_000;
+const TWO_DIGITS: readonly string[] = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
+
 /** `YYYY-MM-DDTHH:MM:SSZ` of Unix seconds. */
 export function dateTimeOfSeconds(seconds: number): string {
-  return `${new Date(seconds * 1000).toISOString().slice(0, 19)}Z`;
+  // What `new Date(seconds * 1000)` keeps: whole milliseconds, truncated (TimeClip).
+  const ms = Math.trunc(seconds * 1000);
+  if (!(ms >= 0 && ms < LAST_FOUR_DIGIT_YEAR_MS)) return `${new Date(seconds * 1000).toISOString().slice(0, 19)}Z`;
+  // Put together from the memoised day label and small tables: toISOString costs ≈ 1 µs, and a
+  // sessions read formats three timestamps per session (test/read/date-time-format.test.ts holds
+  // this equal to toISOString).
+  const whole = Math.floor(ms / 1000);
+  const day = Math.floor(whole / SECONDS_PER_DAY);
+  let rest = whole - day * SECONDS_PER_DAY;
+  const hours = Math.floor(rest / 3_600);
+  rest -= hours * 3_600;
+  const minutes = Math.floor(rest / 60);
+  return `${dayLabel(day)}T${TWO_DIGITS[hours] as string}:${TWO_DIGITS[minutes] as string}:${TWO_DIGITS[rest - minutes * 60] as string}Z`;
 }
 
 /**

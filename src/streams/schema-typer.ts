@@ -40,7 +40,10 @@ function kindOf(property: { type?: unknown; format?: unknown }): FieldKind {
 /** Every field of `row`, typed where the schema knows it. */
 export function typeRow(row: Readonly<Record<string, unknown>>, coercions: ReadonlyMap<string, Coerce>, typer: RowTyper): Record<string, unknown> {
   const data: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(row)) {
+  // for…in, not Object.entries: the same own keys in the same order for a parsed JSON object, without
+  // an array per field (a session has ≈ 20; 200,000 sessions a read).
+  for (const field in row) {
+    const value = row[field];
     const coerce = coercions.get(field);
     data[field] = coerce ? coerce(typer, value, field) : value;
   }
