@@ -38,6 +38,13 @@ export async function* paginate(
   pageSize: number = PAGE_SIZE,
   /** Start after this cursor (a place saved from `Page.next` of an earlier read). */
   startAfter?: string,
+  /**
+   * From the second page on, ask for the next page as soon as this one's cursor is known, before the
+   * caller has handled it: the API prepares page n + 1 while the connector types and writes page n.
+   * Not after the first: a caller that stops at once (a window whose first page shows the API ignored
+   * its filter) makes no request it does not use; one that stops later leaves one unused.
+   */
+  { prefetch = false }: { prefetch?: boolean } = {},
 ): AsyncGenerator<Page> {
   const seen = new Set<string>();
   let after: string | undefined = startAfter;
@@ -45,10 +52,15 @@ export async function* paginate(
   let emptyInARow = 0;
   /** The latest `total` the API sent (some APIs send it on the first page only). */
   let announced: number | undefined;
-  for (let pageNumber = 1; pageNumber <= MAX_PAGES; pageNumber += 1) {
+  const fetchPage = (cursor: string | undefined): Promise<unknown> => {
     const query: Array<readonly [string, string | number]> = [...(request.query ?? []), ['first', pageSize]];
-    if (after !== undefined) query.push(['after', after]);
-    const body = await client.getJson({ path: request.path, query }, counter);
+    if (cursor !== undefined) query.push(['after', cursor]);
+    return client.getJson({ path: request.path, query }, counter);
+  };
+  let prefetched: Promise<unknown> | undefined;
+  for (let pageNumber = 1; pageNumber <= MAX_PAGES; pageNumber += 1) {
+    const body = await (prefetched ?? fetchPage(after));
+    prefetched = undefined;
     if (!isRecord(body) || !Array.isArray(body.items)) {
       throw new ResponseShapeError(
         `GET ${request.path} returned a page without an "items" array (page ${pageNumber}); refusing to guess`,
@@ -62,8 +74,9 @@ export async function* paginate(
     // An empty page that does not insist on more is the end, whatever its cursor says.
     const ended = saysLastPage(body.has_next_page) || (body.items.length === 0 && body.has_next_page !== true);
     const next = !noCursor && !ended && typeof cursor === 'string' && cursor !== '' ? cursor : undefined;
-    yield next === undefined ? { items: body.items, total } : { items: body.items, total, next };
+    const page: Page = next === undefined ? { items: body.items, total } : { items: body.items, total, next };
     if (noCursor || ended) {
+      yield page;
       // (A walk resumed after a saved cursor has not seen the items before it: the total says nothing then.)
       if (announced !== undefined && itemsSeen < announced && startAfter === undefined) {
         // Stopping would silently drop the rest, which the total shows exists.
@@ -74,23 +87,48 @@ export async function* paginate(
       }
       return;
     }
-    if (typeof cursor !== 'string' || cursor === '') {
-      throw new ResponseShapeError(`GET ${request.path} returned an unusable end_cursor (${typeof cursor})`);
-    }
-    if (seen.has(cursor)) {
-      throw new ResponseShapeError(
-        `GET ${request.path} returned the same cursor twice (page ${pageNumber}): the API is looping; stopping`,
-      );
-    }
     emptyInARow = body.items.length === 0 ? emptyInARow + 1 : 0;
-    if (emptyInARow >= MAX_EMPTY_PAGES) {
-      throw new ResponseShapeError(
-        `GET ${request.path} returned ${emptyInARow} empty pages in a row that each said more would follow ` +
-          `(page ${pageNumber}); stopping`,
-      );
+    // Decided before the page is handed out, so that a prefetch is only sent for a page that will be
+    // asked for; thrown after, so that the caller still gets the page's items.
+    const refusal = continuationRefusal(request.path, cursor, seen, emptyInARow, pageNumber);
+    if (refusal === undefined) {
+      seen.add(cursor as string);
+      after = cursor as string;
+      if (prefetch && pageNumber > 1) {
+        prefetched = fetchPage(after);
+        // Settled even when the caller stops before asking for it (no unhandled rejection); the
+        // error, if any, still reaches the caller that does.
+        prefetched.catch(() => {});
+        await dispatchTurns();
+      }
     }
-    seen.add(cursor);
-    after = cursor;
+    yield page;
+    if (refusal !== undefined) throw refusal;
   }
   throw new ResponseShapeError(`GET ${request.path} returned more than ${MAX_PAGES} pages; stopping`);
+}
+
+/** Why the list cannot go on after a page with this cursor, if it cannot. */
+function continuationRefusal(path: string, cursor: unknown, seen: ReadonlySet<string>, emptyInARow: number, pageNumber: number): ResponseShapeError | undefined {
+  if (typeof cursor !== 'string' || cursor === '') return new ResponseShapeError(`GET ${path} returned an unusable end_cursor (${typeof cursor})`);
+  if (seen.has(cursor)) {
+    return new ResponseShapeError(`GET ${path} returned the same cursor twice (page ${pageNumber}): the API is looping; stopping`);
+  }
+  if (emptyInARow >= MAX_EMPTY_PAGES) {
+    return new ResponseShapeError(
+      `GET ${path} returned ${emptyInARow} empty pages in a row that each said more would follow ` + `(page ${pageNumber}); stopping`,
+    );
+  }
+  return undefined;
+}
+
+/**
+ * Two turns of the event loop, so that a request just started is on the wire before the caller's
+ * synchronous handling of the page (typing and writing 200 records) runs. The request reaches undici
+ * a few awaits into getJson, and undici writes to a reused keep-alive socket only from a setImmediate
+ * of its own (it first lets a pending FIN or RST arrive): queued after ours, it runs in the first
+ * turn, and the second hands the page out.
+ */
+function dispatchTurns(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }

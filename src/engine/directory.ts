@@ -13,7 +13,7 @@
 import type { ConnectorConfig } from '../config/resolve.js';
 import type { DevinClient, RequestCounter } from '../devin/client.js';
 import { endpointPath, type Scope } from '../devin/endpoints.js';
-import { paginate } from '../devin/pagination.js';
+import { PAGE_SIZE, paginate } from '../devin/pagination.js';
 import type { NormalizedRecord } from '../streams/normalize.js';
 import type { DirectoryDeclaration, DirectoryListing, DirectoryName, PartitionRef, PlanContext, StreamDeclaration } from '../streams/types.js';
 import { SkipLog } from './skips.js';
@@ -121,7 +121,9 @@ export class PartitionDirectory {
     };
     const records = new Map<string, NormalizedRecord>();
     const path = endpointPath(context.scope, listing.endpoint);
-    for await (const page of paginate(context.client, { path, ...(listing.query ? { query: listing.query } : {}) }, this.counter)) {
+    // Prefetched: a listing is read to its end, and the fan-outs wait for it.
+    const request = { path, ...(listing.query ? { query: listing.query } : {}) };
+    for await (const page of paginate(context.client, request, this.counter, PAGE_SIZE, undefined, { prefetch: true })) {
       for (const item of page.items) {
         const record = declaration.fromItem(item, listing, ctx);
         if (!record) continue;

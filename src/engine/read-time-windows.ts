@@ -160,7 +160,8 @@ class WindowReader {
     const { scope, client } = this.run.options;
     const [after, before] = this.source.filter;
     const query = [...(this.source.query ?? []), [after, span.from] as const, [before, span.to] as const];
-    return paginate(client, { path: endpointPath(scope, this.source.endpoint), query }, this.run.counter, PAGE_SIZE, startAfter);
+    // Prefetched: a window is one chain of pages, each asked for only once the one before has come.
+    return paginate(client, { path: endpointPath(scope, this.source.endpoint), query }, this.run.counter, PAGE_SIZE, startAfter, { prefetch: true });
   }
 }
 
