@@ -19,7 +19,7 @@ import { CatalogError } from '../protocol/airbyte-catalog.js';
 import { LineWriter, OutputClosedError } from '../protocol/line-writer.js';
 import { aboutInfo, formatAbout, TAP_NAME } from '../protocol/singer-about.js';
 import { singerCatalog } from '../protocol/singer-catalog.js';
-import { endpointTemplate, logLevelFromEnv, SingerLog } from '../protocol/singer-log.js';
+import { logLevelFromEnv, SingerLog } from '../protocol/singer-log.js';
 import { planDefaultStreams, planFromCatalog, syncModeOf, type SingerStreamPlan } from '../protocol/singer-selection.js';
 import { parseSingerState, SingerStateTracker, type SingerInputState } from '../protocol/singer-state.js';
 import { SingerReadOutput, SingerWriter } from '../protocol/singer.js';
@@ -137,17 +137,7 @@ async function sync({ config, catalogPlans, catalogPath, input, io, lines, log, 
   const client = createClient(config, io, redactor, {
     log: (level, message) => log.write(level === 'WARN' ? 'WARNING' : level, message),
     signal,
-    onAttempt: (attempt) =>
-      log.metric({
-        type: 'timer',
-        metric: 'http_request_duration',
-        value: attempt.durationMs / 1000,
-        tags: {
-          endpoint: endpointTemplate(attempt.path),
-          http_status_code: attempt.status,
-          status: attempt.status >= 200 && attempt.status < 400 ? 'succeeded' : 'failed',
-        },
-      }),
+    onAttempt: (attempt) => log.requestTimer(attempt.path, attempt.status, attempt.durationMs),
   });
   try {
     const scope = await resolveReadScope(client, config);

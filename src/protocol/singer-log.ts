@@ -22,6 +22,8 @@ const RANK: Record<SingerLogLevel, number> = { DEBUG: 10, INFO: 20, WARNING: 30,
 
 /** Gathered lines are written once they reach this many characters, without waiting for the next turn. */
 const FLUSH_AT = 64 * 1024;
+/** Distinct (status, endpoint) tags kept; a path no template matches is its own endpoint, so bounded. */
+const TIMER_TAGS_KEPT = 1_024;
 
 export interface MetricPoint {
   type: 'counter' | 'timer';
@@ -45,6 +47,8 @@ export class SingerLog {
   /** The last timestamp written and its millisecond: many lines share one. */
   private stampMs = Number.NaN;
   private stamp = '';
+  /** `requestTimer`'s tags JSON by status and endpoint template. */
+  private readonly timerTags = new Map<string, string>();
 
   constructor(
     private readonly out: Writable,
@@ -113,6 +117,23 @@ export class SingerLog {
     // Checked first: a read makes one point per request, and most runs hide them.
     if (!this.enabled(this.metricsLevel)) return;
     this.write(this.metricsLevel, `METRIC: ${JSON.stringify(point)}`);
+  }
+
+  /**
+   * The `http_request_duration` timer of one request: the line `metric` writes for it, put together
+   * from the tags' JSON, which few (endpoint, status) pairs share (test/singer/log-batching.test.ts).
+   */
+  requestTimer(path: string, status: number, durationMs: number): void {
+    if (!this.enabled(this.metricsLevel)) return;
+    const endpoint = endpointTemplate(path);
+    const key = `${status} ${endpoint}`;
+    let tags = this.timerTags.get(key);
+    if (tags === undefined) {
+      tags = JSON.stringify({ endpoint, http_status_code: status, status: status >= 200 && status < 400 ? 'succeeded' : 'failed' });
+      if (this.timerTags.size >= TIMER_TAGS_KEPT) this.timerTags.clear();
+      this.timerTags.set(key, tags);
+    }
+    this.write(this.metricsLevel, `METRIC: {"type":"timer","metric":"http_request_duration","value":${JSON.stringify(durationMs / 1000)},"tags":${tags}}`);
   }
 }
 

@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { Redactor } from '../../src/devin/redactor.js';
-import { SingerLog } from '../../src/protocol/singer-log.js';
+import { endpointTemplate, SingerLog } from '../../src/protocol/singer-log.js';
 
 const NOW = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
 
@@ -70,5 +70,42 @@ describe('SingerLog batching', () => {
     log.flush();
     expect(writes.join('')).toBe('2026-01-02T03:04:05.678Z INFO a\n2026-01-02T03:04:05.679Z INFO b c\n');
     await nextTurn();
+  });
+});
+
+describe('SingerLog.requestTimer', () => {
+  it('writes, for every request, the line metric() writes for its http_request_duration point', () => {
+    const attempts: Array<[string, number, number]> = [
+      ['/v3/self', 200, 12.5],
+      ['/v3/enterprise/consumption/daily/users/okta|u1', 200, 3],
+      ['/v3/enterprise/consumption/daily/users/okta|u2', 200, 0.25],
+      ['/v3/enterprise/consumption/daily/users/okta|u1', 429, 1_000],
+      ['/v3/enterprise/members/users', 500, 7.125],
+      ['/v3/enterprise/members/users', 0, 15_000],
+      ['/not/an/endpoint/of/ours', 302, 1e-7],
+    ];
+    const fast = recordingLog();
+    const slow = recordingLog();
+    for (const [path, status, durationMs] of attempts) {
+      fast.log.requestTimer(path, status, durationMs);
+      slow.log.metric({
+        type: 'timer',
+        metric: 'http_request_duration',
+        value: durationMs / 1000,
+        tags: { endpoint: endpointTemplate(path), http_status_code: status, status: status >= 200 && status < 400 ? 'succeeded' : 'failed' },
+      });
+    }
+    fast.log.flush();
+    slow.log.flush();
+    expect(fast.writes.join('')).toBe(slow.writes.join(''));
+    expect(fast.writes.join('')).toContain('"endpoint":"/v3/enterprise/consumption/daily/users/{user_id}"');
+  });
+
+  it('writes nothing below the threshold (metrics_log_level DEBUG, log level INFO)', () => {
+    const { log, writes } = recordingLog();
+    log.metricsLevel = 'DEBUG';
+    log.requestTimer('/v3/self', 200, 1);
+    log.flush();
+    expect(writes).toEqual([]);
   });
 });
