@@ -87,9 +87,9 @@ export class HttpAttempts {
   }
 
   /** One GET of `target`; `apiPath` is the endpoint path errors carry. */
-  async run(target: Target, apiPath: string, counter?: { requests: number }, urgent = false): Promise<AttemptResult> {
+  async run(target: Target, apiPath: string, counter?: { requests: number }): Promise<AttemptResult> {
     const { deps } = this;
-    const ticket = await deps.limiter.acquire(urgent);
+    const ticket = await deps.limiter.acquire();
     const started = performance.now();
     const seen: Seen = { outcome: 'failure', status: 0 };
     const controller = new AttemptAbort();

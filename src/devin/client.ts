@@ -21,8 +21,6 @@ export type QueryParams = ReadonlyArray<readonly [string, string | number]>;
 export interface ApiRequest {
   path: string;
   query?: QueryParams;
-  /** Other work waits for this answer (a directory listing's pages): it goes before queued requests. */
-  urgent?: boolean;
 }
 
 /** Counts HTTP attempts (retries included) for whoever passes it in, e.g. one per stream. */
@@ -178,7 +176,7 @@ export class DevinClient {
     let lastStatus: number | undefined;
     for (let attempt = 1; ; attempt += 1) {
       this.throwIfAborted();
-      const result = await this.attempts.run(target, req.path, counter, req.urgent);
+      const result = await this.attempts.run(target, req.path, counter);
       if (result.status !== 0) lastStatus = result.status;
       if (result.kind === 'json') return result.value;
       if (result.kind === 'redirect') {

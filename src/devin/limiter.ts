@@ -52,8 +52,6 @@ export class AdaptiveLimiter {
   private concurrency: number;
   private inFlight = 0;
   private readonly waiters: Array<() => void> = [];
-  /** Waiters for requests that other work waits on (`acquire(true)`): woken before `waiters`. */
-  private readonly urgentWaiters: Array<() => void> = [];
   /** Request starts per second; Infinity until the first measurable congestion event. */
   private rate = Number.POSITIVE_INFINITY;
   /** The accepted rate measured at the last cut. */
@@ -102,13 +100,11 @@ export class AdaptiveLimiter {
 
   /**
    * Waits for a slot (and for the pace). The caller passes the ticket back to `release` exactly
-   * once, when the request is over. An `urgent` request (a page of a listing the fan-outs wait for)
-   * takes the next free slot before the ones queued without it.
+   * once, when the request is over.
    */
-  async acquire(urgent = false): Promise<LimiterTicket> {
+  async acquire(): Promise<LimiterTicket> {
     while (this.inFlight >= Math.floor(this.concurrency) || this.holding) {
-      const queue = urgent ? this.urgentWaiters : this.waiters;
-      await new Promise<void>((resolve) => queue.push(resolve));
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
     this.inFlight += 1;
     let paced = false;
@@ -291,10 +287,9 @@ export class AdaptiveLimiter {
   private wake(): void {
     if (this.holding) return;
     let free = Math.floor(this.concurrency) - this.inFlight;
-    for (; free > 0; free -= 1) {
-      const next = this.urgentWaiters.shift() ?? this.waiters.shift();
-      if (!next) return;
-      next();
+    while (free > 0 && this.waiters.length > 0) {
+      (this.waiters.shift() as () => void)();
+      free -= 1;
     }
   }
 }

@@ -55,7 +55,7 @@ export async function* paginate(
   const fetchPage = (cursor: string | undefined): Promise<unknown> => {
     const query: Array<readonly [string, string | number]> = [...(request.query ?? []), ['first', pageSize]];
     if (cursor !== undefined) query.push(['after', cursor]);
-    return client.getJson(request.urgent ? { path: request.path, query, urgent: true } : { path: request.path, query }, counter);
+    return client.getJson({ path: request.path, query }, counter);
   };
   let prefetched: Promise<unknown> | undefined;
   for (let pageNumber = 1; pageNumber <= MAX_PAGES; pageNumber += 1) {

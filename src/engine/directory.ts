@@ -121,8 +121,8 @@ export class PartitionDirectory {
     };
     const records = new Map<string, NormalizedRecord>();
     const path = endpointPath(context.scope, listing.endpoint);
-    // Urgent and prefetched: the fan-outs wait for the whole listing, and it is read to its end.
-    const request = { path, ...(listing.query ? { query: listing.query } : {}), urgent: true };
+    // Prefetched: a listing is read to its end, and the fan-outs wait for it.
+    const request = { path, ...(listing.query ? { query: listing.query } : {}) };
     for await (const page of paginate(context.client, request, this.counter, PAGE_SIZE, undefined, { prefetch: true })) {
       for (const item of page.items) {
         const record = declaration.fromItem(item, listing, ctx);
