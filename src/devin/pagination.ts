@@ -116,7 +116,7 @@ function continuationRefusal(path: string, cursor: unknown, seen: ReadonlySet<st
   }
   if (emptyInARow >= MAX_EMPTY_PAGES) {
     return new ResponseShapeError(
-      `GET ${path} returned ${emptyInARow} empty pages in a row that each said more would follow ` + `(page ${pageNumber}); stopping`,
+      `GET ${path} returned ${emptyInARow} empty pages in a row that each said more would follow (page ${pageNumber}); stopping`,
     );
   }
   return undefined;

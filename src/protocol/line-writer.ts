@@ -11,7 +11,7 @@ import type { Writable } from 'node:stream';
  * allocated in the large-object space, where dead ones are only freed by the next young-generation
  * collection, so a burst of them (the member list, 40 batches of 256 records written in one turn)
  * held ≈ 10 MB of garbage at once (BENCHMARKS.md, "Peak RSS"). Callers hand over text in pieces of at
- * most about `PIECE_CHARS` (see `LineSink`), the writer joins them up to `FLUSH_CHARS`: a joined write
+ * most about `PIECE_CHARS` (`writeLines`), the writer joins them up to `FLUSH_CHARS`: a joined write
  * is under 64 Ki characters, 64 KiB when one byte each (what V8 uses unless a line has a character
  * above U+00FF, when it is twice that).
  */
